@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportModelAdmin
+
+from . import services
+from .models import Unit, UnitSuccession, User
+
+
+class UnitByCodeWidget(widgets.ForeignKeyWidget):
+    """A parent named by its code; when a code was reused, the most recent unit wins."""
+
+    def __init__(self):
+        super().__init__(Unit, "code")
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        unit = Unit.objects.filter(code=str(value).strip()).order_by("-valid_from").first()
+        if unit is None:
+            raise ValueError(_("No union has the code %(code)s.") % {"code": value})
+        return unit
+
+
+class UnitResource(resources.ModelResource):
+    parent = fields.Field(attribute="parent", column_name="parent_code", widget=UnitByCodeWidget())
+
+    class Meta:
+        model = Unit
+        import_id_fields = ["code", "valid_from"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "address",
+            "doc_symbol",
+            "signer_title",
+        ]
+        skip_unchanged = True
+
+
+class UserResource(resources.ModelResource):
+    unit = fields.Field(attribute="unit", column_name="unit_code", widget=UnitByCodeWidget())
+
+    class Meta:
+        model = User
+        import_id_fields = ["username"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "position",
+            "unit",
+            "role",
+        ]
+        skip_unchanged = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Imported people never get a password from a spreadsheet: they set their own.
+        if instance._state.adding:
+            instance.set_unusable_password()
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if kwargs.get("dry_run") or not kwargs.get("is_new", True):
+            return
+        if not instance.has_usable_password() and instance.email:
+            transaction.on_commit(lambda: services.account_send_password_link(user=instance))
+
+
+class SuccessionInline(admin.TabularInline):
+    model = UnitSuccession
+    fk_name = "successor"
+    autocomplete_fields = ["predecessor"]
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportModelAdmin):
+    resource_classes = [UnitResource]
+    list_display = ["name", "code", "kind", "parent", "valid_from", "valid_to"]
+    list_filter = ["kind", "valid_to"]
+    search_fields = ["name", "code", "search_text"]
+    autocomplete_fields = ["parent"]
+    inlines = [SuccessionInline]
+    list_select_related = ["parent"]
+
+
+@admin.register(User)
+class PortalUserAdmin(ImportExportModelAdmin, UserAdmin):
+    resource_classes = [UserResource]
+    list_display = ["username", "last_name", "first_name", "unit", "role", "is_active"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+    fieldsets = UserAdmin.fieldsets + (
+        (_("Union and role"), {"fields": ("unit", "role", "phone", "position")}),
+    )
+    add_fieldsets = UserAdmin.add_fieldsets + (
+        (_("Union and role"), {"fields": ("email", "unit", "role")}),
+    )

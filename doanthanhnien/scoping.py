@@ -1,0 +1,67 @@
+"""The one place that decides which rows a user may see or change.
+
+Every view fetches objects through ``scoped(user, queryset, perm)``: rows outside the user's
+part of the tree simply do not exist for them (404), and a role that may never perform the
+action gets PermissionDenied (403). A model tells the function how it reaches its unit with a
+``scope_unit_field`` attribute ("unit", "support_model__unit", or "" for Unit itself).
+"""
+
+from enum import Enum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import User
+
+
+class Perm(Enum):
+    VIEW = "view"  # read anything in one's subtree
+    EDIT = "edit"  # change one's own unit's data (register models, upload plans)
+    REVIEW = "review"  # approve / return the units directly below
+    RECOGNISE = "recognise"  # standing committee: recognise models of the units below
+    MANAGE = "manage"  # manage accounts of units in one's subtree
+
+
+_ROLES = {
+    Perm.VIEW: set(User.Role),
+    Perm.EDIT: {User.Role.SECRETARY, User.Role.OFFICER, User.Role.STANDING, User.Role.ADMIN},
+    Perm.REVIEW: {User.Role.OFFICER, User.Role.STANDING, User.Role.ADMIN},
+    Perm.RECOGNISE: {User.Role.STANDING, User.Role.ADMIN},
+    Perm.MANAGE: {User.Role.OFFICER, User.Role.STANDING, User.Role.ADMIN},
+}
+
+
+def user_may(user, perm: Perm) -> bool:
+    """Whether the user's role allows the action at all (somewhere in their subtree)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.unit_id is None:
+        return False
+    return user.role in _ROLES[perm]
+
+
+def _lookup(model, suffix: str) -> str:
+    field = getattr(model, "scope_unit_field", "unit")
+    return f"{field}__{suffix}" if field else suffix
+
+
+def scoped(user, queryset: QuerySet, perm: Perm = Perm.VIEW) -> QuerySet:
+    """Limit ``queryset`` to the rows ``user`` may act on with ``perm``.
+
+    Raises PermissionDenied when the user's role may never do ``perm``.
+    """
+    if not user_may(user, perm):
+        raise PermissionDenied
+    if user.is_superuser or user.role == User.Role.ADMIN:
+        return queryset
+    model = queryset.model
+    unit = user.unit
+    if perm in (Perm.VIEW, Perm.MANAGE):
+        return queryset.filter(**{_lookup(model, "path__startswith"): unit.path})
+    if perm == Perm.EDIT:
+        field = getattr(model, "scope_unit_field", "unit")
+        return queryset.filter(**({field: unit} if field else {"pk": unit.pk}))
+    # REVIEW and RECOGNISE: the reviewing unit of a grassroots union is its direct parent.
+    return queryset.filter(**{_lookup(model, "parent"): unit})

@@ -1,0 +1,67 @@
+"""Reads for the union tree and accounts. Each costs a fixed number of queries."""
+
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Unit, User
+from .scoping import Perm, scoped
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    """The chain from the root down to ``unit``'s parent, in one query."""
+    ids = unit.ancestor_ids
+    by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def unit_subtree(*, unit: Unit, include_self: bool = True) -> QuerySet:
+    qs = Unit.objects.filter(path__startswith=unit.path)
+    return qs if include_self else qs.exclude(pk=unit.pk)
+
+
+def unit_counts_by_kind(*, unit: Unit) -> list[dict]:
+    """How many units of each kind lie below ``unit``, current and retired (one query)."""
+    today = timezone.localdate()
+    current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    rows = (
+        unit_subtree(unit=unit, include_self=False)
+        .values("kind")
+        .annotate(current=Count("id", filter=current), retired=Count("id", filter=~current))
+        .order_by("kind")
+    )
+    labels = dict(Unit.Kind.choices)
+    order = list(labels)
+    return sorted(
+        ({**row, "label": labels[row["kind"]]} for row in rows),
+        key=lambda r: order.index(r["kind"]),
+    )
+
+
+def unit_children(*, unit: Unit) -> QuerySet:
+    """Direct children, each with the number of grassroots unions below it (one query)."""
+    # COUNT(*) as a plain function keeps the subquery free of GROUP BY on both databases.
+    counted = (
+        Unit.objects.filter(path__startswith=OuterRef("path"), kind__in=Unit.GRASSROOTS_KINDS)
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .annotate(total=Func(F("id"), function="COUNT"))
+        .values("total")
+    )
+    return unit.children.annotate(
+        grassroots_below=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        users_count=Count("users", distinct=True),
+    ).order_by("valid_to", "name_sort")
+
+
+def accounts_visible(*, user: User, search: str = "") -> QuerySet:
+    qs = scoped(user, User.objects.select_related("unit"), Perm.MANAGE)
+    if search:
+        qs = qs.filter(
+            Q(username__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(unit__search_text__contains=search.lower())
+        )
+    return qs.order_by("unit__name_sort", "username")

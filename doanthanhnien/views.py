@@ -1,0 +1,119 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import AccountCreateForm, AccountSearchForm
+from .models import Unit, User
+from .scoping import Perm, scoped
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _unit_page_context(unit: Unit) -> dict:
+    return {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors(unit=unit),
+        "counts": selectors.unit_counts_by_kind(unit=unit),
+        "children": selectors.unit_children(unit=unit),
+        "successors": unit.succeeded_by.all(),
+        "predecessors": unit.formed_from.all(),
+    }
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    context = {}
+    if user.unit_id:
+        context = _unit_page_context(user.unit)
+    return render(request, "doanthanhnien/home.html", context)
+
+
+@login_required
+@require_GET
+def unit_detail(request, pk):
+    unit = get_object_or_404(scoped(request.user, Unit.objects.select_related("parent")), pk=pk)
+    return render(request, "doanthanhnien/unit_detail.html", _unit_page_context(unit))
+
+
+@login_required
+@require_GET
+def account_list(request):
+    form = AccountSearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    accounts = selectors.accounts_visible(user=request.user, search=search)
+    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    return render(request, "doanthanhnien/account_list.html", {"form": form, "page": page})
+
+
+@login_required
+def account_create(request):
+    if not scoped(request.user, Unit.objects.all(), Perm.MANAGE).exists():
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("unit"):
+        initial["unit"] = request.GET["unit"]
+    form = AccountCreateForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = data.pop("unit")
+        user = services.account_create(actor=request.user, unit=unit, request=request, **data)
+        messages.success(
+            request,
+            _("Account %(username)s created. A link to set the password was sent to %(email)s.")
+            % {"username": user.username, "email": user.email},
+        )
+        return redirect("accounts:list")
+    return render(request, "doanthanhnien/account_form.html", {"form": form})
+
+
+def _managed_account(request, pk) -> User:
+    return get_object_or_404(scoped(request.user, User.objects.all(), Perm.MANAGE), pk=pk)
+
+
+@login_required
+@require_POST
+def account_set_active(request, pk):
+    account = _managed_account(request, pk)
+    active = request.POST.get("active") == "1"
+    services.account_set_active(actor=request.user, user=account, active=active)
+    if active:
+        messages.success(request, _("Account %(username)s reactivated.") % {"username": account})
+    else:
+        messages.success(request, _("Account %(username)s deactivated.") % {"username": account})
+    return redirect("accounts:list")
+
+
+@login_required
+@require_POST
+def account_send_link(request, pk):
+    account = _managed_account(request, pk)
+    if services.account_send_password_link(user=account, request=request):
+        messages.success(
+            request,
+            _("A link to set a new password was sent to %(email)s.") % {"email": account.email},
+        )
+    else:
+        messages.error(
+            request, _("This account has no e-mail address: add one in the admin first.")
+        )
+    return redirect("accounts:list")
