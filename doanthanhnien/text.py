@@ -43,9 +43,11 @@ def sort_key(text: str) -> str:
             primary.append("0" + letter)
             continue
         elif letter.isspace():
-            primary.append(" ")
+            primary.append("!")
         else:
             # Punctuation and letters outside the alphabet: keep them, after the alphabet.
             primary.append("~" + fold(letter)[:1])
         secondary.append(str(tone))
-    return "".join(primary)[:200] + "|" + "".join(secondary)[:54]
+    # The separator sorts below every character of the primary part, so that a name comes
+    # before its own extensions ("Hương Trà" before "Hương Trạch", "Trà" before "Trà A").
+    return "".join(primary)[:200] + " " + "".join(secondary)[:54]
