@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("users/", include(account_patterns)),
+    path("registry/", include("models_registry.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

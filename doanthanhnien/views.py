@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from models_registry.selectors import home_panels
+
 from . import selectors, services
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
@@ -45,6 +47,8 @@ def home(request):
     context = {}
     if user.unit_id:
         context = _unit_page_context(user.unit)
+    # The programme's own widgets: what to do this year, the KPI, the review backlog.
+    context.update(home_panels(user=user, params=request.GET))
     return render(request, "doanthanhnien/home.html", context)
 
 

@@ -1,0 +1,271 @@
+"""Reads for the programme. Aggregation happens in SQL; query counts do not grow with data."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from doanthanhnien.models import Unit, User
+from doanthanhnien.scoping import Perm, scoped, user_may
+from doanthanhnien.text import fold
+
+from .models import (
+    ModelCategory,
+    PeriodYear,
+    Registration,
+    RegistrationTransition,
+    SupportModel,
+    TargetGroup,
+)
+
+S = Registration.Status
+
+
+# --- The programme year a page works on ------------------------------------------------------
+
+
+def _unit_years(unit: Unit | None) -> tuple[int, int]:
+    if unit is None:
+        return (0, 9999)
+    return (unit.valid_from.year, unit.valid_to.year if unit.valid_to else 9999)
+
+
+def programme_years(*, user) -> list[PeriodYear]:
+    """Programme years the user can choose from, newest first (one query)."""
+    first, last = _unit_years(getattr(user, "unit", None))
+    return list(
+        PeriodYear.objects.select_related("period")
+        .filter(year__gte=first, year__lte=last)
+        .order_by("-year", "-period__start_year")
+    )
+
+
+def default_period_year(*, user, years: list[PeriodYear]) -> PeriodYear | None:
+    """The latest year of a period still open for the user's unit — never simply "this year".
+
+    A unit retired in 2025 keeps working on its last open period (e.g. 2022); a unit formed in
+    July 2025 starts on the first open period that covers it.
+    """
+    this_year = timezone.localdate().year
+    for candidates in (
+        [y for y in years if y.period.is_open and y.year <= this_year],
+        [y for y in years if y.period.is_open],
+        years,
+    ):
+        if candidates:
+            return candidates[0]
+    return None
+
+
+def resolve_period_year(*, user, value) -> tuple[PeriodYear | None, list[PeriodYear]]:
+    years = programme_years(user=user)
+    try:
+        wanted = int(value) if value else None
+    except (TypeError, ValueError):
+        wanted = None
+    if wanted is not None:
+        for period_year in years:
+            if period_year.year == wanted:
+                return period_year, years
+    return default_period_year(user=user, years=years), years
+
+
+# --- Grassroots side -------------------------------------------------------------------------
+
+
+def unit_models(*, user, unit: Unit) -> QuerySet:
+    """The unit's models, each with its registrations (three queries in all)."""
+    return (
+        scoped(user, SupportModel.objects.filter(unit=unit))
+        .select_related("category")
+        .prefetch_related(
+            "target_groups",
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.order_by("-year"),
+            ),
+        )
+        .order_by("-created_at")
+    )
+
+
+@dataclass
+class Todo:
+    kind: str  # "register", "returned", "reopened", "draft", "submitted"
+    registration: Registration | None = None
+
+
+def unit_year_status(*, unit: Unit, period_year: PeriodYear) -> dict:
+    """What the unit has for the year and what it still has to do."""
+    registrations = list(
+        Registration.objects.filter(unit=unit, year=period_year.year)
+        .select_related("support_model", "period_year__period")
+        .order_by("support_model__name")
+    )
+    counts = dict.fromkeys(S.values, 0)
+    for registration in registrations:
+        counts[registration.status] += 1
+    active = counts[S.SUBMITTED] + counts[S.APPROVED]
+    todos = [Todo("returned", r) for r in registrations if r.status == S.RETURNED]
+    todos += [Todo("reopened", r) for r in registrations if r.status == S.REOPENED]
+    todos += [Todo("draft", r) for r in registrations if r.status == S.DRAFT]
+    if active + counts[S.DRAFT] + counts[S.RETURNED] + counts[S.REOPENED] < (
+        period_year.min_models_per_unit
+    ):
+        todos.append(Todo("register"))
+    return {
+        "registrations": registrations,
+        "counts": counts,
+        "todos": todos,
+        "is_late": timezone.localdate() > period_year.registration_deadline,
+        "done": counts[S.APPROVED] >= period_year.min_models_per_unit,
+    }
+
+
+# --- Upper-union side ------------------------------------------------------------------------
+
+
+def grassroots_units(*, user, period_year: PeriodYear) -> QuerySet:
+    """Grassroots unions under the user's unit that must register in ``period_year``."""
+    day = period_year.reference_day
+    return scoped(user, Unit.objects.all()).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        kind__in=Unit.GRASSROOTS_KINDS,
+        valid_from__lte=day,
+    )
+
+
+@dataclass
+class Completeness:
+    rows: list
+    total: int
+    done: int
+    target_share: int
+    min_models: int
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.done / self.total, 1) if self.total else 0.0
+
+    @property
+    def reached(self) -> bool:
+        return self.total > 0 and self.share >= self.target_share
+
+    @property
+    def without_any(self) -> int:
+        return sum(1 for r in self.rows if r.total == 0)
+
+
+def completeness(*, user, period_year: PeriodYear) -> Completeness:
+    """Each grassroots union with its registrations per status, laggards first (one query)."""
+    year = period_year.year
+    in_year = Q(registrations__year=year)
+    units = (
+        grassroots_units(user=user, period_year=period_year)
+        .select_related("parent")
+        .annotate(
+            total=Count("registrations", filter=in_year),
+            **{
+                f"n_{status}": Count(
+                    "registrations", filter=in_year & Q(registrations__status=status)
+                )
+                for status in S.values
+            },
+        )
+        .order_by("n_approved", "total", "name_sort")
+    )
+    rows = list(units)
+    done = sum(1 for u in rows if u.n_approved >= period_year.min_models_per_unit)
+    return Completeness(
+        rows=rows,
+        total=len(rows),
+        done=done,
+        target_share=period_year.target_share,
+        min_models=period_year.min_models_per_unit,
+    )
+
+
+@dataclass
+class QueueFilters:
+    year: int | None = None
+    status: str = ""
+    unit: int | None = None
+    category: int | None = None
+    target_group: int | None = None
+    q: str = ""
+
+
+def review_queue(*, user, filters: QueueFilters) -> QuerySet:
+    """Registrations of the unions below the user, filtered; a fixed number of queries."""
+    qs = scoped(user, Registration.objects.all()).filter(unit__kind__in=Unit.GRASSROOTS_KINDS)
+    if user.unit_id and not user.is_superuser:
+        qs = qs.exclude(unit=user.unit)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.category:
+        qs = qs.filter(support_model__category_id=filters.category)
+    if filters.target_group:
+        qs = qs.filter(support_model__target_groups=filters.target_group)
+    if filters.q:
+        for word in fold(filters.q).split():
+            qs = qs.filter(support_model__search_text__contains=word)
+    return (
+        qs.select_related("support_model__category", "unit__parent", "period_year__period")
+        .prefetch_related("support_model__target_groups")
+        .distinct()
+        .order_by("status", "-submitted_at", "unit__name_sort", "pk")
+    )
+
+
+def queue_choices(*, user) -> dict:
+    return {
+        "units": scoped(user, Unit.objects.filter(kind__in=Unit.GRASSROOTS_KINDS)).order_by(
+            "name_sort"
+        ),
+        "categories": ModelCategory.objects.all(),
+        "target_groups": TargetGroup.objects.all(),
+        "statuses": S.choices,
+    }
+
+
+def registration_history(*, registration: Registration) -> QuerySet:
+    return RegistrationTransition.objects.filter(registration=registration).select_related("actor")
+
+
+# --- Home page panels ------------------------------------------------------------------------
+
+
+def home_panels(*, user, params) -> dict:
+    """The programme's part of the home page, by role."""
+    if not user.is_authenticated or user.unit_id is None:
+        return {}
+    period_year, years = resolve_period_year(user=user, value=params.get("year"))
+    if period_year is None:
+        return {"programme": None}
+    panels = {"programme": {"period_year": period_year, "years": years}}
+    unit = user.unit
+    if unit.is_grassroots:
+        panels["programme"]["mine"] = unit_year_status(unit=unit, period_year=period_year)
+        panels["programme"]["models"] = unit_models(user=user, unit=unit)
+    else:
+        stats = completeness(user=user, period_year=period_year)
+        waiting = 0
+        if user_may(user, Perm.REVIEW):
+            waiting = (
+                scoped(user, Registration.objects.all(), Perm.REVIEW)
+                .filter(year=period_year.year, status=S.SUBMITTED)
+                .count()
+            )
+        panels["programme"]["completeness"] = stats
+        panels["programme"]["waiting"] = waiting
+        panels["programme"]["laggards"] = [r for r in stats.rows if r.total == 0][:10]
+    panels["programme"]["is_reviewer"] = user.role in (
+        User.Role.OFFICER,
+        User.Role.STANDING,
+        User.Role.ADMIN,
+    )
+    return panels

@@ -1,0 +1,451 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from doanthanhnien.models import Unit
+from doanthanhnien.scoping import Perm, scoped, user_may
+
+from . import selectors, services
+from .forms import ReasonForm, RegistrationForm, StepFormSet, SupportModelForm
+from .models import ModelStep, PeriodYear, Registration, SupportModel
+
+S = Registration.Status
+
+
+def _year_context(request):
+    period_year, years = selectors.resolve_period_year(
+        user=request.user, value=request.GET.get("year")
+    )
+    return period_year, {"period_year": period_year, "years": years}
+
+
+def _own_unit(request) -> Unit:
+    # Models belong to grassroots unions; upper unions review them, they do not own them.
+    unit = request.user.unit
+    if not user_may(request.user, Perm.EDIT) or unit is None or not unit.is_grassroots:
+        raise PermissionDenied
+    return unit
+
+
+# --- Grassroots pages ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_unit(request):
+    unit = request.user.unit
+    if unit is None or not unit.is_grassroots:
+        return redirect("registry:review-queue")
+    period_year, context = _year_context(request)
+    if period_year:
+        context["mine"] = selectors.unit_year_status(unit=unit, period_year=period_year)
+    context["models"] = selectors.unit_models(user=request.user, unit=unit)
+    context["unit"] = unit
+    return render(request, "models_registry/my_unit.html", context)
+
+
+@login_required
+def model_create(request):
+    unit = _own_unit(request)
+    form = SupportModelForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        model = services.support_model_create(
+            actor=request.user,
+            unit=unit,
+            target_groups=data.pop("target_groups"),
+            partner_units=data.pop("partner_units", []),
+            **data,
+        )
+        messages.success(request, _("Model saved. Now register it for the year."))
+        url = reverse("registry:registration-create", args=[model.pk])
+        if request.GET.get("year"):
+            url += f"?year={request.GET['year']}"
+        return redirect(url)
+    return render(request, "models_registry/model_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def model_edit(request, pk):
+    model = get_object_or_404(scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=pk)
+    form = SupportModelForm(request.POST or None, instance=model, unit=model.unit)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.support_model_update(
+                actor=request.user,
+                model=model,
+                target_groups=data.pop("target_groups"),
+                partner_units=data.pop("partner_units", []),
+                **data,
+            )
+        except services.RegistrationError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, _("Model saved."))
+            return redirect("registry:model-detail", pk=model.pk)
+    return render(
+        request,
+        "models_registry/model_form.html",
+        {"form": form, "model": model, "unit": model.unit},
+    )
+
+
+@login_required
+@require_GET
+def model_detail(request, pk):
+    model = get_object_or_404(
+        scoped(request.user, SupportModel.objects.select_related("unit", "category")), pk=pk
+    )
+    registrations = model.registrations.select_related("period_year__period").order_by("-year")
+    may_edit = (
+        scoped(request.user, SupportModel.objects.filter(pk=pk), Perm.VIEW).exists()
+        and (request.user.unit_id == model.unit_id or request.user.is_portal_admin)
+        and user_may(request.user, Perm.EDIT)
+    )
+    registered_years = {r.year for r in registrations}
+    open_years = (
+        [
+            y
+            for y in selectors.programme_years(user=request.user)
+            if y.period.is_open and y.year not in registered_years
+        ]
+        if may_edit
+        else []
+    )
+    return render(
+        request,
+        "models_registry/model_detail.html",
+        {
+            "model": model,
+            "steps": model.steps.all(),
+            "registrations": registrations,
+            "may_edit": may_edit,
+            "open_years": open_years,
+            "history": model.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@login_required
+def model_steps(request, pk):
+    model = get_object_or_404(scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=pk)
+    steps = {s.step: s for s in model.steps.all()}
+    initial = [
+        {
+            "step": value,
+            "done": steps[value].done if value in steps else False,
+            "done_on": steps[value].done_on if value in steps else None,
+            "note": steps[value].note if value in steps else "",
+        }
+        for value in ModelStep.Step.values
+    ]
+    formset = StepFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        services.model_steps_update(actor=request.user, model=model, steps=formset.cleaned_data)
+        messages.success(request, _("Building steps saved."))
+        return redirect("registry:model-detail", pk=model.pk)
+    labels = dict(ModelStep.Step.choices)
+    rows = [(labels[f.initial["step"]], f) for f in formset.forms]
+    return render(
+        request,
+        "models_registry/model_steps.html",
+        {"model": model, "formset": formset, "rows": rows},
+    )
+
+
+def _registration_form(request, *, instance=None, target_groups):
+    return RegistrationForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=instance,
+        target_groups=target_groups,
+        max_mb=settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+    )
+
+
+def _after_save(request, registration):
+    """ "Save draft" stays a draft; "Submit" also runs the submit transition."""
+    if "submit" not in request.POST:
+        messages.success(request, _("Draft saved."))
+        return redirect("registry:registration-detail", pk=registration.pk)
+    try:
+        services.registration_transition(registration, S.SUBMITTED, actor=request.user)
+    except services.InvalidTransition as error:
+        messages.warning(request, _("Draft saved, but not submitted: %(why)s") % {"why": error})
+        return redirect("registry:registration-edit", pk=registration.pk)
+    messages.success(request, _("Submitted for review."))
+    return redirect("registry:registration-detail", pk=registration.pk)
+
+
+@login_required
+def registration_create(request, model_pk):
+    model = get_object_or_404(
+        scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=model_pk
+    )
+    period_year, context = _year_context(request)
+    open_years = [y for y in context["years"] if y.period.is_open]
+    if period_year is None or not period_year.period.is_open:
+        period_year = open_years[0] if open_years else None
+    if period_year is None:
+        messages.error(request, _("No programme year is open for registration."))
+        return redirect("registry:model-detail", pk=model.pk)
+    form = _registration_form(request, target_groups=model.target_groups.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                registration = services.registration_create(
+                    actor=request.user,
+                    model=model,
+                    period_year=period_year,
+                    counts=form.counts(),
+                    **form.service_fields(),
+                )
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            return _after_save(request, registration)
+    context.update({"form": form, "model": model, "period_year": period_year})
+    return render(request, "models_registry/registration_form.html", context)
+
+
+@login_required
+def registration_edit(request, pk):
+    registration = get_object_or_404(
+        scoped(
+            request.user,
+            Registration.objects.select_related("support_model", "period_year__period"),
+            Perm.EDIT,
+        ),
+        pk=pk,
+    )
+    if not registration.is_editable or not registration.period_year.period.is_open:
+        messages.error(
+            request,
+            _("This registration is “%(status)s” and can no longer be edited.")
+            % {"status": registration.get_status_display()},
+        )
+        return redirect("registry:registration-detail", pk=pk)
+    form = _registration_form(
+        request,
+        instance=registration,
+        target_groups=registration.support_model.target_groups.all(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_update(
+                actor=request.user,
+                registration=registration,
+                counts=form.counts(),
+                **form.service_fields(),
+            )
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+            return redirect("registry:registration-detail", pk=pk)
+        return _after_save(request, registration)
+    return render(
+        request,
+        "models_registry/registration_form.html",
+        {
+            "form": form,
+            "model": registration.support_model,
+            "registration": registration,
+            "period_year": registration.period_year,
+        },
+    )
+
+
+@login_required
+@require_GET
+def registration_detail(request, pk):
+    registration = get_object_or_404(
+        scoped(
+            request.user,
+            Registration.objects.select_related(
+                "support_model__category", "unit__parent", "period_year__period"
+            ),
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "models_registry/registration_detail.html",
+        {
+            "registration": registration,
+            "model": registration.support_model,
+            "targets": registration.targets.select_related("target_group"),
+            "transitions": selectors.registration_history(registration=registration),
+            "actions": services.allowed_actions(registration=registration, user=request.user),
+            "may_edit": registration.is_editable
+            and registration.period_year.period.is_open
+            and scoped(request.user, Registration.objects.filter(pk=pk), Perm.EDIT).exists()
+            if user_may(request.user, Perm.EDIT)
+            else False,
+            "reason_form": ReasonForm(),
+            "may_carry_over": registration.status == S.APPROVED
+            and request.user.unit_id == registration.unit_id
+            and PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
+            .exclude(year__in=registration.support_model.registrations.values("year"))
+            .exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def registration_action(request, pk, action):
+    to = services.ACTION_TARGETS.get(action)
+    if to is None:
+        raise Http404
+    rule_perms = {r.perm for (f, t), r in services.TRANSITIONS.items() if t == to}
+    registration = get_object_or_404(
+        scoped(request.user, Registration.objects.all(), rule_perms.pop()), pk=pk
+    )
+    form = ReasonForm(request.POST)
+    comment = form.data.get("reason", "")
+    try:
+        services.registration_transition(registration, to, actor=request.user, comment=comment)
+    except services.InvalidTransition as error:
+        messages.error(request, error.message)
+    else:
+        done = {
+            "submit": _("Submitted for review."),
+            "approve": _("Registration approved."),
+            "return": _("Registration returned to the union with your reason."),
+            "reopen": _("Registration reopened for editing."),
+        }
+        messages.success(request, done[action])
+    next_url = request.POST.get("next")
+    if next_url == "queue":
+        return redirect("registry:review-queue")
+    return redirect("registry:registration-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def registration_carry_over(request, pk):
+    registration = get_object_or_404(
+        scoped(request.user, Registration.objects.all(), Perm.EDIT), pk=pk
+    )
+    try:
+        new = services.registration_carry_over(actor=request.user, registration=registration)
+    except services.RegistrationError as error:
+        messages.error(request, error.message)
+        return redirect("registry:registration-detail", pk=pk)
+    messages.success(
+        request,
+        _("A draft for %(year)s was created from this registration. Check it and submit.")
+        % {"year": new.year},
+    )
+    return redirect("registry:registration-edit", pk=new.pk)
+
+
+@login_required
+@require_GET
+def registration_plan(request, pk):
+    registration = get_object_or_404(scoped(request.user, Registration.objects.all()), pk=pk)
+    if not registration.plan_document:
+        raise Http404
+    try:
+        handle = registration.plan_document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=registration.plan_document_name or registration.plan_document.name,
+    )
+
+
+# --- Upper-union pages -----------------------------------------------------------------------
+
+
+def _int(value):
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    period_year, context = _year_context(request)
+    status = request.GET.get("status", S.SUBMITTED)
+    if status not in S.values and status != "":
+        status = S.SUBMITTED
+    filters = selectors.QueueFilters(
+        year=period_year.year if period_year else None,
+        status=status,
+        unit=_int(request.GET.get("unit")),
+        category=_int(request.GET.get("category")),
+        target_group=_int(request.GET.get("target_group")),
+        q=request.GET.get("q", "").strip()[:100],
+    )
+    queue = selectors.review_queue(user=request.user, filters=filters)
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context.update(
+        {
+            "page": page,
+            "filters": filters,
+            "params": params.urlencode(),
+            "may_review": user_may(request.user, Perm.REVIEW),
+            **selectors.queue_choices(user=request.user),
+        }
+    )
+    return render(request, "models_registry/review_queue.html", context)
+
+
+@login_required
+@require_POST
+def review_bulk_approve(request):
+    ids = [i for i in (_int(v) for v in request.POST.getlist("ids")) if i]
+    if not ids:
+        messages.warning(request, _("Select at least one registration."))
+    else:
+        done, problems = services.registrations_bulk_approve(ids=ids, actor=request.user)
+        if done:
+            messages.success(request, _("%(n)s registrations approved.") % {"n": done})
+        for problem in problems:
+            messages.error(request, problem)
+    return redirect(reverse("registry:review-queue") + "?" + request.POST.get("params", ""))
+
+
+@login_required
+@require_GET
+def completeness(request):
+    period_year, context = _year_context(request)
+    if period_year is not None:
+        context["stats"] = selectors.completeness(user=request.user, period_year=period_year)
+    context["may_remind"] = user_may(request.user, Perm.REVIEW)
+    return render(request, "models_registry/completeness.html", context)
+
+
+@login_required
+@require_POST
+def completeness_remind(request):
+    if not user_may(request.user, Perm.REVIEW):
+        raise PermissionDenied
+    period_year, _context = _year_context(request)
+    year = _int(request.POST.get("year"))
+    period_year = next((y for y in _context["years"] if y.year == year), None)
+    if period_year is None:
+        raise Http404
+    units = selectors.grassroots_units(user=request.user, period_year=period_year)
+    sent = services.reminders_send(year=period_year.year, units=units, actor=request.user)
+    messages.success(
+        request,
+        _("Reminders sent to %(n)s secretaries of unions that have not submitted yet.")
+        % {"n": sent},
+    )
+    return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
