@@ -1,0 +1,225 @@
+"""Logging in and out, throttling, changing and resetting passwords."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from doanthanhnien.models import User
+from tests.factories import TEST_PASSWORD, UserFactory
+
+LOGIN = reverse("login")
+
+
+def _templates(response):
+    return [t.name for t in response.templates]
+
+
+def _reset_link(message):
+    match = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+# --- Login ---------------------------------------------------------------------------------
+
+
+def test_the_login_page_is_vietnamese_by_default(client, db):
+    response = client.get(LOGIN)
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == "vi"
+    assert '<html lang="vi">' in response.text
+    # Field labels from Django's own Vietnamese catalogue.
+    assert "Tên đăng nhập" in response.text
+    assert "Mật khẩu" in response.text
+
+
+def test_english_can_be_chosen(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+
+    response = client.get(LOGIN)
+
+    assert response["Content-Language"] == "en"
+    assert "Username" in response.text
+
+
+def test_it_logs_in(client, secretary_a):
+    response = client.post(LOGIN, {"username": "xa_a", "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert int(client.session["_auth_user_id"]) == secretary_a.pk
+
+
+def test_usernames_are_not_case_sensitive(client, secretary_a):
+    response = client.post(LOGIN, {"username": "XA_A", "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == secretary_a.pk
+
+
+def test_a_wrong_password_shows_the_form_again(client, secretary_a):
+    response = client.post(LOGIN, {"username": "xa_a", "password": "sai-mat-khau"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["__all__"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_deactivated_account_cannot_log_in(client, secretary_a):
+    secretary_a.is_active = False
+    secretary_a.save()
+
+    response = client.post(LOGIN, {"username": "xa_a", "password": TEST_PASSWORD})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def _fail(client, username="xa_a", times=1):
+    responses = [
+        client.post(LOGIN, {"username": username, "password": "sai-mat-khau"}) for _ in range(times)
+    ]
+    return responses[-1]
+
+
+def test_five_failures_lock_the_account(client, secretary_a, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert _fail(client, times=4).status_code == 200
+
+    locked = _fail(client)
+
+    assert locked.status_code == 429
+    assert "registration/locked_out.html" in _templates(locked)
+    assert '<html lang="vi">' in locked.text
+    with translation.override("vi"):
+        assert translation.gettext("Account temporarily locked") in locked.text
+    # Even the right password is refused while locked.
+    response = client.post(LOGIN, {"username": "xa_a", "password": TEST_PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_is_per_account(client, secretary_a, secretary_b):
+    _fail(client, "xa_a", times=5)
+
+    response = client.post(LOGIN, {"username": "xa_b", "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == secretary_b.pk
+
+
+def test_a_successful_login_resets_the_count(client, secretary_a):
+    _fail(client, times=4)
+    client.post(LOGIN, {"username": "xa_a", "password": TEST_PASSWORD})
+    client.logout()
+
+    assert _fail(client, times=4).status_code == 200
+
+
+# --- Logout ----------------------------------------------------------------------------------
+
+
+def test_it_logs_out_by_post(client, secretary_a):
+    client.force_login(secretary_a)
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert response.url == LOGIN
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_logout_refuses_get(client, secretary_a):
+    client.force_login(secretary_a)
+
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.get(reverse("home")).status_code == 200
+
+
+# --- Changing the password ---------------------------------------------------------------------
+
+
+def test_a_weak_new_password_is_refused(client, secretary_a):
+    client.force_login(secretary_a)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+
+    assert response.status_code == 200
+    codes = {e.code for e in response.context["form"].errors.as_data()["new_password2"]}
+    assert {"password_too_short", "password_too_common", "password_entirely_numeric"} <= codes
+    assert "Mật khẩu này quá phổ biến." in response.text  # Django's own catalogue
+    secretary_a.refresh_from_db()
+    assert secretary_a.check_password(TEST_PASSWORD)
+
+
+def test_a_strong_new_password_is_saved(client, secretary_a):
+    client.force_login(secretary_a)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Huong-Khe-xanh-2025",
+            "new_password2": "Huong-Khe-xanh-2025",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_change_done")
+    secretary_a.refresh_from_db()
+    assert secretary_a.check_password("Huong-Khe-xanh-2025")
+    # The session survives the change.
+    assert client.get(reverse("home")).status_code == 200
+
+
+# --- Resetting (or setting a first) password ------------------------------------------------
+
+
+@pytest.fixture
+def newcomer(commune_a):
+    """An account created by an officer: it has never had a password."""
+    user = UserFactory(username="moi_vao", email="moi.vao@example.org", unit=commune_a)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def test_a_reset_reaches_an_account_without_a_password(client, newcomer, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "Moi.Vao@example.org"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["moi.vao@example.org"]
+    assert "moi_vao" in mailoutbox[0].body
+
+
+def test_the_reset_link_sets_the_first_password(client, newcomer, mailoutbox):
+    client.post(reverse("password_reset"), {"email": "moi.vao@example.org"})
+
+    form_url = client.get(_reset_link(mailoutbox[0])).url
+    response = client.post(
+        form_url, {"new_password1": "Huong-Tra-xanh-2025", "new_password2": "Huong-Tra-xanh-2025"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_complete")
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("Huong-Tra-xanh-2025")
+
+
+def test_no_reset_mail_for_unknown_or_deactivated_accounts(client, newcomer, mailoutbox):
+    User.objects.filter(pk=newcomer.pk).update(is_active=False)
+
+    for email in ("moi.vao@example.org", "nobody@example.org"):
+        response = client.post(reverse("password_reset"), {"email": email})
+        # The same answer either way: the form does not reveal who has an account.
+        assert response.status_code == 302
+        assert response.url == reverse("password_reset_done")
+    assert mailoutbox == []
