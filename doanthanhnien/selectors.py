@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .models import Unit, User
 from .scoping import Perm, scoped
+from .text import fold
 
 
 def unit_ancestors(*, unit: Unit) -> list[Unit]:
@@ -62,6 +63,7 @@ def accounts_visible(*, user: User, search: str = "") -> QuerySet:
             | Q(first_name__icontains=search)
             | Q(last_name__icontains=search)
             | Q(email__icontains=search)
-            | Q(unit__search_text__contains=search.lower())
+            # search_text is folded ("doan xa huong tra"): fold the query the same way.
+            | Q(unit__search_text__contains=fold(search))
         )
     return qs.order_by("unit__name_sort", "username")
