@@ -1,0 +1,127 @@
+"""The heart of the programme, end to end at phone width.
+
+demo_xa registers a model with a plan and submits → demo_huyen returns it with a reason →
+demo_xa sees the reason, fixes it, resubmits → demo_huyen approves → the completeness page
+counts Hương Trà as done.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from models_registry.models import Registration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "DoanHaTinh@2020"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _login(browser, base_url, username):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+
+
+def test_register_return_fix_approve_counts_as_done(live_server, chromium, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", force=True, verbosity=0)
+    base = live_server.url
+    plan = tmp_path / "ke-hoach.pdf"
+    plan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    # 1. The secretary registers a model and submits it.
+    xa = _login(chromium, base, "demo_xa")
+    assert "Đoàn xã Hương Trà" in xa.content()
+    assert xa.locator("html").get_attribute("lang") == "vi"
+    xa.click("a[href^='/registry/models/new/']")
+    xa.fill("#id_name", "Câu lạc bộ Đồng hành cùng thanh niên khuyết tật")
+    xa.check("#id_category_1")
+    xa.check("#id_target_groups_0")
+    xa.fill("#id_description", "Sinh hoạt hằng tháng, tham vấn đồng cảnh, học nghề tại nhà.")
+    xa.fill("#id_area", "Thôn 1, thôn 2")
+    xa.fill("#id_implementers", "Bí thư Đoàn xã; Ban Chấp hành Đoàn xã")
+    xa.fill("#id_start_date", "01/07/2022")
+    xa.click("main form button[type=submit]")
+    xa.wait_for_url("**/register/**")
+    xa.fill("#id_expected_results", "Hỗ trợ 8 thanh niên khuyết tật có việc làm tại nhà.")
+    xa.fill("input[name^='count_']", "8")
+    xa.fill("#id_planned_budget", "5000000")
+    xa.set_input_files("#id_plan_document", str(plan))
+    _shot(xa, "1-registration-form")
+    xa.click("button[name='submit']")
+    xa.wait_for_url("**/registrations/*/")
+    registration = Registration.objects.get(
+        support_model__name="Câu lạc bộ Đồng hành cùng thanh niên khuyết tật"
+    )
+    assert registration.status == Registration.Status.SUBMITTED
+    assert registration.year == 2022
+    assert registration.support_model.start_date.isoformat() == "2022-07-01"
+    _shot(xa, "2-submitted")
+
+    # 2. The district officer returns it with a reason.
+    huyen = _login(chromium, base, "demo_huyen")
+    huyen.goto(f"{base}/registry/review/?year=2022&status=submitted&q=huong+tra")
+    huyen.click(f"a[href='/registry/registrations/{registration.pk}/']")
+    huyen.fill("#return-reason", "Bổ sung danh sách người phụ trách từng thôn.")
+    huyen.click("form[action$='/return/'] button")
+    huyen.wait_for_url(f"**/registrations/{registration.pk}/")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.RETURNED
+    _shot(huyen, "3-returned")
+
+    # 3. The secretary sees the reason on the home page, fixes and resubmits.
+    xa.goto(f"{base}/")
+    assert "Bổ sung danh sách người phụ trách từng thôn." in xa.content()
+    _shot(xa, "4-home-with-reason")
+    xa.goto(f"{base}/registry/registrations/{registration.pk}/edit/")
+    xa.fill("#id_expected_results", "Hỗ trợ 8 thanh niên khuyết tật; phụ trách: anh Tú (thôn 1).")
+    xa.click("button[name='submit']")
+    xa.wait_for_url(f"**/registrations/{registration.pk}/")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.SUBMITTED
+
+    # 4. The officer approves; the completeness page now counts Hương Trà as done.
+    huyen.goto(f"{base}/registry/registrations/{registration.pk}/")
+    huyen.click("form[action$='/approve/'] button")
+    huyen.wait_for_url(f"**/registrations/{registration.pk}/")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPROVED
+    huyen.goto(f"{base}/registry/completeness/?year=2022")
+    row = huyen.locator("tr[data-unit='18550']")
+    assert row.locator("td").nth(5).inner_text().strip() == "1"
+    assert row.locator(".text-bg-success").count() == 1
+    _shot(huyen, "5-completeness")
