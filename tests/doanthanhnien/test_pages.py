@@ -1,6 +1,8 @@
 """The home page: every role can open it, sees its own union and the unions below, and the
 page costs the same number of queries however many unions there are."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -122,3 +124,39 @@ def test_the_provincial_home_page_costs_the_same_for_1_or_5_districts(client, pr
         UnitFactory.create_batch(3, parent=district)
 
     assert _home_queries(client, viewer) == few
+
+
+@pytest.mark.parametrize("who", list(UNIT_OF))
+def test_every_link_on_the_home_page_opens(client, tree, cast, who):
+    client.force_login(cast[who])
+    html = client.get(HOME).text
+
+    links = set(re.findall(r'href="(/[^"]*)"', html)) - {HOME}
+    broken = {}
+    for link in sorted(links):
+        if link.startswith(("/static/", "/admin/")):
+            continue
+        status = client.get(link).status_code
+        if status != 200:
+            broken[link] = status
+    assert broken == {}
+
+
+def test_unions_outside_the_subtree_are_named_but_not_linked(
+    client, tree, secretary_a, provincial_viewer
+):
+    district, commune_a = tree["district"], tree["commune_a"]
+    successor = UnitFactory(name="Đoàn xã Hương Đô", parent=tree["province"])
+    successor.formed_from.add(commune_a)
+    district_link = f'href="/units/{district.pk}/"'
+    successor_link = f'href="/units/{successor.pk}/"'
+
+    client.force_login(secretary_a)
+    html = client.get(HOME).text
+    assert "Huyện đoàn Hương Khê" in html and district_link not in html
+    assert "Đoàn xã Hương Đô" in html and successor_link not in html
+
+    client.force_login(provincial_viewer)
+    html = client.get(reverse("unit-detail", args=[commune_a.pk])).text
+    assert district_link in html
+    assert successor_link in html
