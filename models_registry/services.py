@@ -247,11 +247,14 @@ def support_model_create(*, actor, unit: Unit, target_groups, partner_units=(), 
 
 def support_model_update(*, actor, model: SupportModel, target_groups, partner_units=(), **fields):
     _check_own_unit(actor, model.unit)
+    # A bound ModelForm has already copied the new values onto ``model``: compare the name
+    # with the stored one, not with the instance.
+    stored_name = SupportModel.objects.filter(pk=model.pk).values_list("name", flat=True).first()
     if (
         model.registrations.filter(status__in=[S.SUBMITTED, S.APPROVED])
         .exclude(period_year__period__is_open=False)
         .exists()
-        and fields.get("name", model.name) != model.name
+        and fields.get("name", model.name) != stored_name
     ):
         raise RegistrationError(
             _("The name cannot change while a registration is awaiting review or approved.")
@@ -336,7 +339,9 @@ def registration_update(
         for key, value in fields.items():
             setattr(registration, key, value)
         if plan:
-            old = registration.plan_document.name if registration.plan_document else None
+            # The stored file, not the instance's: a bound ModelForm has already put the new
+            # upload on ``registration``.
+            old = locked.plan_document.name or None
             registration.plan_document_name = plan.name[:255]
             registration.plan_document = plan
             if old:
