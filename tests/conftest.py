@@ -21,18 +21,25 @@ The cast (all with ``TEST_PASSWORD``; log them in with ``client.force_login(user
 """
 
 import pytest
+from django.test import override_settings
 
 from doanthanhnien.models import Unit, User
 from tests.factories import UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_without_collectstatic():
+    # Tests run with DEBUG off but without `collectstatic`: WhiteNoise would warn that
+    # STATIC_ROOT does not exist. Session-wide, because the live server builds its
+    # middleware once, before any function-scoped fixture runs.
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _fast_password_hashing(settings):
     # Hashing with the production hasher costs ~0.3 s per user; tests never need its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests run with DEBUG off but without `collectstatic`: let WhiteNoise find files through
-    # the finders instead of warning that STATIC_ROOT does not exist.
-    settings.WHITENOISE_AUTOREFRESH = True
 
 
 # --- The tree ------------------------------------------------------------------------------

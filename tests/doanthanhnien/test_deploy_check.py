@@ -12,9 +12,12 @@ MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 
 def _manage(*args, **env):
+    # The server's environment, not the test run's: browser tests switch off Django's async
+    # safety check (DJANGO_ALLOW_ASYNC_UNSAFE), which the deploy check rightly reports.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, str(MANAGE), *args],
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         timeout=120,
