@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -58,6 +59,9 @@ def browser_page(request, monkeypatch, live_server):
         finally:
             context.close()
             browser.close()
+            # Database connections opened while Playwright's loop ran belong to that context:
+            # close them here, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
 
 
 @pytest.fixture
