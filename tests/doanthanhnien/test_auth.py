@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from doanthanhnien.models import User
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -34,6 +33,13 @@ def test_the_login_page_is_vietnamese_by_default(client, db):
     # Field labels from Django's own Vietnamese catalogue.
     assert "Tên đăng nhập" in response.text
     assert "Mật khẩu" in response.text
+
+
+def test_an_english_browser_still_gets_vietnamese(client, db):
+    response = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response["Content-Language"] == "vi"
+    assert "Đăng nhập" in response.text
 
 
 def test_english_can_be_chosen(client, db):
@@ -94,8 +100,7 @@ def test_five_failures_lock_the_account(client, secretary_a, settings):
     assert locked.status_code == 429
     assert "registration/locked_out.html" in _templates(locked)
     assert '<html lang="vi">' in locked.text
-    with translation.override("vi"):
-        assert translation.gettext("Account temporarily locked") in locked.text
+    assert "Tài khoản tạm thời bị khóa" in locked.text
     # Even the right password is refused while locked.
     response = client.post(LOGIN, {"username": "xa_a", "password": TEST_PASSWORD})
     assert response.status_code == 429
