@@ -5,10 +5,13 @@ like one loaded from the Hà Tĩnh fixtures. Users get a known password (``TEST_
 tests that log in through the real form; most tests use ``client.force_login`` instead.
 """
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from doanthanhnien.models import Unit, User
+from models_registry.models import RegistrationTarget
 
 TEST_PASSWORD = "Thu-nghiem-2025!"
 
@@ -34,3 +37,115 @@ class UserFactory(DjangoModelFactory):
     role = User.Role.SECRETARY
     unit = factory.SubFactory(UnitFactory)
     password = factory.django.Password(TEST_PASSWORD)
+
+
+# --- The programme (models_registry) -------------------------------------------------------
+
+# The smallest files each upload check accepts, recognised by their first bytes.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+class TargetGroupFactory(DjangoModelFactory):
+    """The seven groups come from a data migration: this finds them by code."""
+
+    class Meta:
+        model = "models_registry.TargetGroup"
+        django_get_or_create = ("code",)
+
+    code = 1
+    name = factory.LazyAttribute(lambda o: f"Nhóm đối tượng {o.code}")
+    short_name = factory.LazyAttribute(lambda o: f"Nhóm {o.code}")
+
+
+class ModelCategoryFactory(DjangoModelFactory):
+    """The four categories come from a data migration: this finds them by code."""
+
+    class Meta:
+        model = "models_registry.ModelCategory"
+        django_get_or_create = ("code",)
+
+    code = 1
+    name = factory.LazyAttribute(lambda o: f"Nội dung mô hình {o.code}")
+
+
+class PeriodFactory(DjangoModelFactory):
+    class Meta:
+        model = "models_registry.Period"
+
+    start_year = 2020
+    end_year = 2022
+    name = factory.LazyAttribute(lambda o: f"Giai đoạn {o.start_year}–{o.end_year}")
+    is_open = True
+
+
+class PeriodYearFactory(DjangoModelFactory):
+    """A programme year whose registration deadline is still ahead (nothing is late)."""
+
+    class Meta:
+        model = "models_registry.PeriodYear"
+        django_get_or_create = ("period", "year")
+
+    period = factory.SubFactory(PeriodFactory)
+    year = factory.LazyAttribute(lambda o: o.period.end_year)
+    registration_deadline = factory.LazyFunction(
+        lambda: datetime.date.today() + datetime.timedelta(days=60)
+    )
+    report_deadline = factory.LazyFunction(
+        lambda: datetime.date.today() + datetime.timedelta(days=300)
+    )
+
+
+class SupportModelFactory(DjangoModelFactory):
+    """A complete model of a grassroots union; ``target_groups`` defaults to group 1."""
+
+    class Meta:
+        model = "models_registry.SupportModel"
+        skip_postgeneration_save = True
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Mô hình hỗ trợ số {n}")
+    category = factory.SubFactory(ModelCategoryFactory)
+    description = "Hỗ trợ thanh thiếu niên yếu thế trên địa bàn xã."
+    area = "Các thôn trong xã"
+    implementers = "Ban Chấp hành Đoàn xã"
+
+    @factory.post_generation
+    def target_groups(self, create, extracted, **kwargs):
+        if not create:
+            return
+        groups = [TargetGroupFactory(code=1)] if extracted is None else extracted
+        self.target_groups.set(groups)
+
+
+class RegistrationFactory(DjangoModelFactory):
+    """A registration complete enough to submit: expected results, a plan, planned counts.
+
+    ``targets`` takes ``{target group: count}``; by default every target group of the model
+    gets 5. Pass ``targets={}`` and ``plan_document=""`` for an incomplete draft.
+    """
+
+    class Meta:
+        model = "models_registry.Registration"
+        skip_postgeneration_save = True
+
+    support_model = factory.SubFactory(SupportModelFactory)
+    unit = factory.SelfAttribute("support_model.unit")
+    period_year = factory.SubFactory(PeriodYearFactory)
+    year = factory.SelfAttribute("period_year.year")
+    status = "draft"
+    expected_results = "Hỗ trợ thường xuyên 10 thanh thiếu niên yếu thế."
+    planned_budget = 5_000_000
+    plan_document = factory.django.FileField(filename="ke-hoach.pdf", data=PDF_BYTES)
+    plan_document_name = "Kế hoạch triển khai.pdf"
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = dict.fromkeys(self.support_model.target_groups.all(), 5)
+        for group, count in extracted.items():
+            RegistrationTarget.objects.create(
+                registration=self, target_group=group, planned_count=count
+            )
