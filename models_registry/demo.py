@@ -25,6 +25,7 @@ from .models import (
     SupportModel,
     TargetGroup,
 )
+from .reference import load_reference_data
 
 S = Registration.Status
 SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "sample-models.csv"
@@ -59,6 +60,8 @@ def _at(day: date) -> datetime:
 
 
 def seed_programme(*, stdout) -> None:
+    # The data migration loads these; a flushed test database may have lost them.
+    load_reference_data(TargetGroup, ModelCategory)
     period, _ = Period.objects.get_or_create(
         name="Giai đoạn 2020–2022", defaults={"start_year": 2020, "end_year": 2022}
     )

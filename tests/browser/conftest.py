@@ -33,8 +33,9 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(request, monkeypatch, live_server):
-    """A fresh Chromium page (default: desktop viewport), closed after the test.
+def chromium(monkeypatch, live_server):
+    """A running Chromium, closed after the test; journeys with several people open one
+    context each with ``new_page(chromium, viewport)``.
 
     Playwright's sync API keeps an asyncio loop running in this thread, which makes Django
     refuse database access from it ("SynchronousOnlyOperation"); the tests only drive the
@@ -43,25 +44,38 @@ def browser_page(request, monkeypatch, live_server):
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    viewport = getattr(request, "param", DESKTOP)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=viewport, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
         try:
-            yield page
+            yield browser
         finally:
-            context.close()
             browser.close()
             # Database connections opened while Playwright's loop ran belong to that context:
             # close them here, or PostgreSQL refuses to drop the test database at the end.
             connections.close_all()
+
+
+def new_page(browser, viewport=DESKTOP):
+    """A page in its own browser context (its own cookies: one person)."""
+    context = browser.new_context(viewport=viewport, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    return page
+
+
+@pytest.fixture
+def browser_page(request, chromium):
+    """A fresh page (default: desktop viewport; parametrize indirectly for another)."""
+    page = new_page(chromium, getattr(request, "param", DESKTOP))
+    try:
+        yield page
+    finally:
+        page.context.close()
 
 
 @pytest.fixture

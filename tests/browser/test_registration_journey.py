@@ -5,58 +5,32 @@ demo_xa sees the reason, fixes it, resubmits → demo_huyen approves → the com
 counts Hương Trà as done.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
 from models_registry.models import Registration
 
+from .conftest import PHONE, new_page, screenshot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "DoanHaTinh@2020"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
-@pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def _login(browser, base_url, username):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
+def _person(browser, log_in, base_url, username):
+    page = new_page(browser, PHONE)
+    log_in(page, username, PASSWORD)
     page.wait_for_url(f"{base_url}/")
     return page
 
 
 def _shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+    screenshot(page, f"journey-{name}")
 
 
-def test_register_return_fix_approve_counts_as_done(live_server, chromium, tmp_path, settings):
+def test_register_return_fix_approve_counts_as_done(
+    live_server, chromium, log_in, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", force=True, verbosity=0)
     base = live_server.url
@@ -64,7 +38,7 @@ def test_register_return_fix_approve_counts_as_done(live_server, chromium, tmp_p
     plan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
     # 1. The secretary registers a model and submits it.
-    xa = _login(chromium, base, "demo_xa")
+    xa = _person(chromium, log_in, base, "demo_xa")
     assert "Đoàn xã Hương Trà" in xa.content()
     assert xa.locator("html").get_attribute("lang") == "vi"
     xa.click("a[href^='/registry/models/new/']")
@@ -93,7 +67,7 @@ def test_register_return_fix_approve_counts_as_done(live_server, chromium, tmp_p
     _shot(xa, "2-submitted")
 
     # 2. The district officer returns it with a reason.
-    huyen = _login(chromium, base, "demo_huyen")
+    huyen = _person(chromium, log_in, base, "demo_huyen")
     huyen.goto(f"{base}/registry/review/?year=2022&status=submitted&q=huong+tra")
     huyen.click(f"a[href='/registry/registrations/{registration.pk}/']")
     huyen.fill("#return-reason", "Bổ sung danh sách người phụ trách từng thôn.")
