@@ -47,14 +47,14 @@ def default_period_year(*, user, years: list[PeriodYear]) -> PeriodYear | None:
     July 2025 starts on the first open period that covers it.
     """
     this_year = timezone.localdate().year
-    for candidates in (
-        [y for y in years if y.period.is_open and y.year <= this_year],
-        [y for y in years if y.period.is_open],
-        years,
-    ):
-        if candidates:
-            return candidates[0]
-    return None
+    # ``years`` is newest first.
+    started = [y for y in years if y.period.is_open and y.year <= this_year]
+    if started:
+        return started[0]
+    upcoming = [y for y in years if y.period.is_open]
+    if upcoming:
+        return upcoming[-1]
+    return years[0] if years else None
 
 
 def resolve_period_year(*, user, value) -> tuple[PeriodYear | None, list[PeriodYear]]:

@@ -111,12 +111,13 @@ def test_within_an_open_period_it_is_the_current_year_not_a_future_one(district)
     assert default_year(user) == THIS_YEAR
 
 
-def test_only_future_open_years_give_the_latest_of_them(district):
+def test_only_future_open_years_give_the_first_of_them(district):
+    # A period prepared in advance: work starts on its first year, not its last.
     user = secretary_of(district)
     period_with_years(2020, 2022, is_open=False)
     period_with_years(THIS_YEAR + 1, THIS_YEAR + 3)
 
-    assert default_year(user) == THIS_YEAR + 3
+    assert default_year(user) == THIS_YEAR + 1
 
 
 def test_no_programme_year_at_all_gives_none(district):
