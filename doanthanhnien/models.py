@@ -192,6 +192,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_full_name(self):
+        # Vietnamese order: family and middle name first ("Phan Văn Tú").
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_read_only(self) -> bool:
         return self.role == self.Role.PROVINCIAL
