@@ -209,14 +209,14 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet:
     if filters.category:
         qs = qs.filter(support_model__category_id=filters.category)
     if filters.target_group:
-        qs = qs.filter(support_model__target_groups=filters.target_group)
+        # The only many-valued join: the one filter that can repeat rows.
+        qs = qs.filter(support_model__target_groups=filters.target_group).distinct()
     if filters.q:
         for word in fold(filters.q).split():
             qs = qs.filter(support_model__search_text__contains=word)
     return (
         qs.select_related("support_model__category", "unit__parent", "period_year__period")
         .prefetch_related("support_model__target_groups")
-        .distinct()
         .order_by("status", "-submitted_at", "unit__name_sort", "pk")
     )
 
