@@ -1,7 +1,6 @@
 """Reads for the union tree and accounts. Each costs a fixed number of queries."""
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import Unit, User
@@ -39,20 +38,31 @@ def unit_counts_by_kind(*, unit: Unit) -> list[dict]:
     )
 
 
-def unit_children(*, unit: Unit) -> QuerySet:
-    """Direct children, each with the number of grassroots unions below it (one query)."""
-    # COUNT(*) as a plain function keeps the subquery free of GROUP BY on both databases.
-    counted = (
-        Unit.objects.filter(path__startswith=OuterRef("path"), kind__in=Unit.GRASSROOTS_KINDS)
-        .exclude(pk=OuterRef("pk"))
-        .order_by()
-        .annotate(total=Func(F("id"), function="COUNT"))
-        .values("total")
+def unit_children(*, unit: Unit) -> list[Unit]:
+    """Direct children, each with the number of grassroots unions below it (two queries).
+
+    The counts come from one scan of the subtree's paths grouped by the child segment: a
+    correlated LIKE subquery per child cannot use the path index (see docs/bench.md).
+    """
+    children = list(
+        unit.children.annotate(users_count=Count("users", distinct=True)).order_by(
+            "valid_to", "name_sort"
+        )
     )
-    return unit.children.annotate(
-        grassroots_below=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
-        users_count=Count("users", distinct=True),
-    ).order_by("valid_to", "name_sort")
+    below: dict[str, int] = {}
+    prefix = len(unit.path)
+    paths = (
+        unit_subtree(unit=unit, include_self=False)
+        .filter(kind__in=Unit.GRASSROOTS_KINDS)
+        .values_list("path", flat=True)
+    )
+    for path in paths:
+        child_segment = path[prefix:].split("/", 1)[0]
+        if path[prefix:].count("/") > 1:  # strictly below the child, not the child itself
+            below[child_segment] = below.get(child_segment, 0) + 1
+    for child in children:
+        child.grassroots_below = below.get(str(child.pk), 0)
+    return children
 
 
 def accounts_visible(*, user: User, search: str = "") -> QuerySet:
