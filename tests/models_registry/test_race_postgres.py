@@ -17,7 +17,7 @@ S = Registration.Status
 # server database (SQLite serialises writers anyway; see the sequential tests below).
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_approve_and_return_make_exactly_one_transition(
     model_a, period_year, secretary_a, officer, standing
 ):
