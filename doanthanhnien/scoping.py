@@ -65,3 +65,11 @@ def scoped(user, queryset: QuerySet, perm: Perm = Perm.VIEW) -> QuerySet:
         return queryset.filter(**({field: unit} if field else {"pk": unit.pk}))
     # REVIEW and RECOGNISE: the reviewing unit of a grassroots union is its direct parent.
     return queryset.filter(**{_lookup(model, "parent"): unit})
+
+
+def allowed(user, queryset: QuerySet, perm: Perm = Perm.VIEW) -> bool:
+    """Whether ``user`` may act with ``perm`` on any row of ``queryset`` (no exception)."""
+    try:
+        return scoped(user, queryset, perm).exists()
+    except PermissionDenied:
+        return False

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from doanthanhnien.models import Unit
 
 from .models import ModelCategory, ModelStep, Registration, SupportModel, TargetGroup
+from .selectors import partner_unit_choices
 from .uploads import ALLOWED_HELP, validate_document
 
 DATE_WIDGET = forms.DateInput(
@@ -53,12 +54,7 @@ class SupportModelForm(forms.ModelForm):
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        # Partner unions: the school, agency, bloc and enterprise unions around the unit.
-        root = unit.path.split("/")[1] if unit.path else ""
-        self.fields["partner_units"].queryset = Unit.objects.filter(
-            path__startswith=f"/{root}/",
-            kind__in=[Unit.Kind.SCHOOL, Unit.Kind.AGENCY, Unit.Kind.BLOC, Unit.Kind.ENTERPRISE],
-        )
+        self.fields["partner_units"].queryset = partner_unit_choices(unit=unit)
         if not self.fields["partner_units"].queryset.exists():
             del self.fields["partner_units"]
         categories = {c.pk: c.examples for c in ModelCategory.objects.all()}
@@ -124,15 +120,6 @@ class RegistrationForm(forms.ModelForm):
         if not data["plan_document"]:
             data.pop("plan_document")
         return data
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": _("Please give a reason.")},
-    )
 
 
 class StepForm(forms.Form):

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from doanthanhnien.models import Unit, User
+from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
 
 from .models import (
     ModelCategory,
+    ModelStep,
     PeriodYear,
     Registration,
     RegistrationTransition,
@@ -95,10 +96,10 @@ class Todo:
     registration: Registration | None = None
 
 
-def unit_year_status(*, unit: Unit, period_year: PeriodYear) -> dict:
+def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
     """What the unit has for the year and what it still has to do."""
     registrations = list(
-        Registration.objects.filter(unit=unit, year=period_year.year)
+        scoped(user, Registration.objects.filter(unit=unit, year=period_year.year))
         .select_related("support_model", "period_year__period")
         .order_by("support_model__name")
     )
@@ -126,9 +127,11 @@ def unit_year_status(*, unit: Unit, period_year: PeriodYear) -> dict:
 
 
 def grassroots_units(*, user, period_year: PeriodYear) -> QuerySet:
-    """Grassroots unions under the user's unit that must register in ``period_year``."""
+    """Grassroots unions under the user's unit that must register in ``period_year``;
+    ``user=None`` means every union (the cron command, which acts for nobody)."""
     day = period_year.reference_day
-    return scoped(user, Unit.objects.all()).filter(
+    units = Unit.objects.all() if user is None else scoped(user, Unit.objects.all())
+    return units.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         kind__in=Unit.GRASSROOTS_KINDS,
         valid_from__lte=day,
@@ -232,6 +235,57 @@ def queue_choices(*, user) -> dict:
     }
 
 
+def model_steps_initial(*, model: SupportModel) -> list[dict]:
+    """The seven building steps with what the unit recorded, in guideline order."""
+    recorded = {s.step: s for s in model.steps.all()}
+    return [
+        {
+            "step": value,
+            "done": recorded[value].done if value in recorded else False,
+            "done_on": recorded[value].done_on if value in recorded else None,
+            "note": recorded[value].note if value in recorded else "",
+        }
+        for value in ModelStep.Step.values
+    ]
+
+
+def open_years_to_register(*, user, model: SupportModel) -> list[PeriodYear]:
+    """Open programme years the model can still be registered for, newest first."""
+    registered = set(model.registrations.values_list("year", flat=True))
+    return [y for y in programme_years(user=user) if y.period.is_open and y.year not in registered]
+
+
+def registration_year(*, user, value) -> PeriodYear | None:
+    """The programme year a new registration goes into: the one asked for when it is open,
+    otherwise the default year when open, otherwise the newest open one."""
+    period_year, years = resolve_period_year(user=user, value=value)
+    if period_year is not None and period_year.period.is_open:
+        return period_year
+    return next((y for y in years if y.period.is_open), None)
+
+
+def reviewable_ids(*, user, registrations) -> set[int]:
+    """Which of ``registrations`` (e.g. one page of the queue) the user may approve now."""
+    ids = [r.pk for r in registrations if r.status == S.SUBMITTED]
+    if not ids or not user_may(user, Perm.REVIEW):
+        return set()
+    return set(
+        scoped(user, Registration.objects.filter(pk__in=ids), Perm.REVIEW).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def partner_unit_choices(*, unit: Unit) -> QuerySet:
+    """School, agency, bloc and enterprise unions of the unit's province that a model can name
+    as partners. A public directory of names, deliberately wider than the user's own scope."""
+    root = unit.path.split("/")[1] if unit.path else ""
+    return Unit.objects.filter(
+        path__startswith=f"/{root}/",
+        kind__in=[Unit.Kind.SCHOOL, Unit.Kind.AGENCY, Unit.Kind.BLOC, Unit.Kind.ENTERPRISE],
+    )
+
+
 def registration_history(*, registration: Registration) -> QuerySet:
     return RegistrationTransition.objects.filter(registration=registration).select_related("actor")
 
@@ -249,7 +303,9 @@ def home_panels(*, user, params) -> dict:
     panels = {"programme": {"period_year": period_year, "years": years}}
     unit = user.unit
     if unit.is_grassroots:
-        panels["programme"]["mine"] = unit_year_status(unit=unit, period_year=period_year)
+        panels["programme"]["mine"] = unit_year_status(
+            user=user, unit=unit, period_year=period_year
+        )
         panels["programme"]["models"] = unit_models(user=user, unit=unit)
     else:
         stats = completeness(user=user, period_year=period_year)
@@ -263,9 +319,5 @@ def home_panels(*, user, params) -> dict:
         panels["programme"]["completeness"] = stats
         panels["programme"]["waiting"] = waiting
         panels["programme"]["laggards"] = [r for r in stats.rows if r.total == 0][:10]
-    panels["programme"]["is_reviewer"] = user.role in (
-        User.Role.OFFICER,
-        User.Role.STANDING,
-        User.Role.ADMIN,
-    )
+    panels["programme"]["is_reviewer"] = user_may(user, Perm.REVIEW)
     return panels

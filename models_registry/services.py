@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doanthanhnien.models import Unit, User
-from doanthanhnien.scoping import Perm, scoped
+from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import notifications
+from . import notifications, selectors
 from .models import (
     ModelStep,
     PeriodYear,
@@ -63,6 +63,11 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 
 ACTION_TARGETS = {"submit": S.SUBMITTED, "approve": S.APPROVED, "return": S.RETURNED,
                   "reopen": S.REOPENED}  # fmt: skip
+# Who may ask for each action, read off TRANSITIONS (every rule into a status shares a perm).
+ACTION_PERMS = {
+    action: next(rule.perm for (_, into), rule in TRANSITIONS.items() if into == to)
+    for action, to in ACTION_TARGETS.items()
+}
 
 _ALREADY = {
     S.SUBMITTED: gettext_lazy("This registration has already been submitted."),
@@ -73,29 +78,43 @@ _ALREADY = {
 }
 
 
-def allowed_actions(*, registration: Registration, user) -> list[str]:
-    """The actions ``user`` may take on ``registration`` now (for showing buttons)."""
-    if not registration.period_year.period.is_open:
-        return []
-    actions = []
-    for action, to in ACTION_TARGETS.items():
-        rule = TRANSITIONS.get((registration.status, to))
-        if rule and _may(user, registration, rule.perm):
-            actions.append(action)
-    return actions
-
-
 def _may(user, registration: Registration, perm: Perm) -> bool:
-    try:
-        qs = scoped(user, Registration.objects.filter(pk=registration.pk), perm)
-    except PermissionDenied:
-        return False
-    if perm in (Perm.EDIT, Perm.REVIEW) and not user.is_superuser and user.role != User.Role.ADMIN:
-        unit = registration.unit
-        if perm == Perm.EDIT:
-            return unit.pk == user.unit_id
-        return unit.parent_id == user.unit_id
-    return qs.exists()
+    return allowed(user, Registration.objects.filter(pk=registration.pk), perm)
+
+
+def next_open_year(registration: Registration) -> PeriodYear | None:
+    """The first open programme year after ``registration``'s (where "continue next year"
+    leads), or None."""
+    return (
+        PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
+        .select_related("period")
+        .order_by("year")
+        .first()
+    )
+
+
+def _already_registered(registration: Registration, period_year: PeriodYear) -> bool:
+    return registration.support_model.registrations.filter(year=period_year.year).exists()
+
+
+def registration_capabilities(*, registration: Registration, user) -> set[str]:
+    """What ``user`` may do with ``registration`` now: the workflow actions ("submit",
+    "approve", "return", "reopen") plus "edit" and "carry_over" — the one place pages ask."""
+    if not registration.period_year.period.is_open:
+        return set()
+    perms = {perm: _may(user, registration, perm) for perm in (Perm.EDIT, Perm.REVIEW)}
+    capabilities = {
+        action
+        for action, to in ACTION_TARGETS.items()
+        if (rule := TRANSITIONS.get((registration.status, to))) and perms[rule.perm]
+    }
+    if perms[Perm.EDIT] and registration.is_editable:
+        capabilities.add("edit")
+    if perms[Perm.EDIT] and registration.status == S.APPROVED:
+        following = next_open_year(registration)
+        if following is not None and not _already_registered(registration, following):
+            capabilities.add("carry_over")
+    return capabilities
 
 
 def registration_missing_fields(registration: Registration) -> list[str]:
@@ -223,8 +242,14 @@ def registrations_bulk_approve(*, ids: list[int], actor) -> tuple[int, list[str]
 # --- Creating and editing ---------------------------------------------------------------------
 
 
+def may_own_models(user) -> bool:
+    """Models belong to grassroots unions; upper unions review them, they do not own them."""
+    unit = getattr(user, "unit", None)
+    return user_may(user, Perm.EDIT) and unit is not None and unit.is_grassroots
+
+
 def _check_own_unit(actor, unit: Unit) -> None:
-    if not scoped(actor, Unit.objects.filter(pk=unit.pk), Perm.EDIT).exists():
+    if not allowed(actor, Unit.objects.filter(pk=unit.pk), Perm.EDIT):
         raise PermissionDenied
 
 
@@ -234,6 +259,8 @@ def period_year_is_open(period_year: PeriodYear) -> bool:
 
 def support_model_create(*, actor, unit: Unit, target_groups, partner_units=(), **fields):
     _check_own_unit(actor, unit)
+    if not unit.is_grassroots:
+        raise PermissionDenied
     with transaction.atomic():
         model = SupportModel(unit=unit, created_by=actor, **fields)
         model.save()
@@ -356,16 +383,12 @@ def registration_update(
 def registration_carry_over(*, actor, registration: Registration) -> Registration:
     """Continue a model into the next programme year: a new draft pre-filled from this one."""
     _check_own_unit(actor, registration.unit)
-    next_year = (
-        PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
-        .select_related("period")
-        .order_by("year")
-        .first()
-    )
+    next_year = next_open_year(registration)
     if next_year is None:
-        raise RegistrationError(_("There is no open programme year after %(year)s.")
-                                % {"year": registration.year})  # fmt: skip
-    if registration.support_model.registrations.filter(year=next_year.year).exists():
+        raise RegistrationError(
+            _("There is no open programme year after %(year)s.") % {"year": registration.year}
+        )
+    if _already_registered(registration, next_year):
         raise RegistrationError(
             _("This model is already registered for %(year)s.") % {"year": next_year.year}
         )
@@ -394,6 +417,16 @@ def units_without_submission(*, units, year: int):
     return units.exclude(
         Q(registrations__year=year) & Q(registrations__status__in=[S.SUBMITTED, S.APPROVED])
     ).filter(kind__in=Unit.GRASSROOTS_KINDS)
+
+
+def reminders_send_by(*, actor, period_year: PeriodYear) -> int:
+    """The "Remind" button: an upper-union officer reminds the unions in their area."""
+    if not user_may(actor, Perm.REVIEW):
+        raise PermissionDenied
+    if not period_year.period.is_open:
+        raise RegistrationError(_("This period is closed."))
+    units = selectors.grassroots_units(user=actor, period_year=period_year)
+    return reminders_send(year=period_year.year, units=units, actor=actor)
 
 
 def reminders_send(*, year: int, units, actor=None, today: date | None = None) -> int:

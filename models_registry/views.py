@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from doanthanhnien.models import Unit
-from doanthanhnien.scoping import Perm, scoped, user_may
+from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
 from . import selectors, services
-from .forms import ReasonForm, RegistrationForm, StepFormSet, SupportModelForm
-from .models import ModelStep, PeriodYear, Registration, SupportModel
+from .forms import RegistrationForm, StepFormSet, SupportModelForm
+from .models import ModelStep, Registration, SupportModel
 
 S = Registration.Status
 
@@ -28,11 +28,9 @@ def _year_context(request):
 
 
 def _own_unit(request) -> Unit:
-    # Models belong to grassroots unions; upper unions review them, they do not own them.
-    unit = request.user.unit
-    if not user_may(request.user, Perm.EDIT) or unit is None or not unit.is_grassroots:
+    if not services.may_own_models(request.user):
         raise PermissionDenied
-    return unit
+    return request.user.unit
 
 
 # --- Grassroots pages ------------------------------------------------------------------------
@@ -46,7 +44,9 @@ def my_unit(request):
         return redirect("registry:review-queue")
     period_year, context = _year_context(request)
     if period_year:
-        context["mine"] = selectors.unit_year_status(unit=unit, period_year=period_year)
+        context["mine"] = selectors.unit_year_status(
+            user=request.user, unit=unit, period_year=period_year
+        )
     context["models"] = selectors.unit_models(user=request.user, unit=unit)
     context["unit"] = unit
     return render(request, "models_registry/my_unit.html", context)
@@ -106,20 +106,9 @@ def model_detail(request, pk):
         scoped(request.user, SupportModel.objects.select_related("unit", "category")), pk=pk
     )
     registrations = model.registrations.select_related("period_year__period").order_by("-year")
-    may_edit = (
-        scoped(request.user, SupportModel.objects.filter(pk=pk), Perm.VIEW).exists()
-        and (request.user.unit_id == model.unit_id or request.user.is_portal_admin)
-        and user_may(request.user, Perm.EDIT)
-    )
-    registered_years = {r.year for r in registrations}
+    may_edit = allowed(request.user, SupportModel.objects.filter(pk=pk), Perm.EDIT)
     open_years = (
-        [
-            y
-            for y in selectors.programme_years(user=request.user)
-            if y.period.is_open and y.year not in registered_years
-        ]
-        if may_edit
-        else []
+        selectors.open_years_to_register(user=request.user, model=model) if may_edit else []
     )
     return render(
         request,
@@ -138,16 +127,7 @@ def model_detail(request, pk):
 @login_required
 def model_steps(request, pk):
     model = get_object_or_404(scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=pk)
-    steps = {s.step: s for s in model.steps.all()}
-    initial = [
-        {
-            "step": value,
-            "done": steps[value].done if value in steps else False,
-            "done_on": steps[value].done_on if value in steps else None,
-            "note": steps[value].note if value in steps else "",
-        }
-        for value in ModelStep.Step.values
-    ]
+    initial = selectors.model_steps_initial(model=model)
     formset = StepFormSet(request.POST or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
         services.model_steps_update(actor=request.user, model=model, steps=formset.cleaned_data)
@@ -191,10 +171,7 @@ def registration_create(request, model_pk):
     model = get_object_or_404(
         scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=model_pk
     )
-    period_year, context = _year_context(request)
-    open_years = [y for y in context["years"] if y.period.is_open]
-    if period_year is None or not period_year.period.is_open:
-        period_year = open_years[0] if open_years else None
+    period_year = selectors.registration_year(user=request.user, value=request.GET.get("year"))
     if period_year is None:
         messages.error(request, _("No programme year is open for registration."))
         return redirect("registry:model-detail", pk=model.pk)
@@ -213,8 +190,11 @@ def registration_create(request, model_pk):
             messages.error(request, error.message)
         else:
             return _after_save(request, registration)
-    context.update({"form": form, "model": model, "period_year": period_year})
-    return render(request, "models_registry/registration_form.html", context)
+    return render(
+        request,
+        "models_registry/registration_form.html",
+        {"form": form, "model": model, "period_year": period_year},
+    )
 
 
 @login_required
@@ -283,18 +263,9 @@ def registration_detail(request, pk):
             "model": registration.support_model,
             "targets": registration.targets.select_related("target_group"),
             "transitions": selectors.registration_history(registration=registration),
-            "actions": services.allowed_actions(registration=registration, user=request.user),
-            "may_edit": registration.is_editable
-            and registration.period_year.period.is_open
-            and scoped(request.user, Registration.objects.filter(pk=pk), Perm.EDIT).exists()
-            if user_may(request.user, Perm.EDIT)
-            else False,
-            "reason_form": ReasonForm(),
-            "may_carry_over": registration.status == S.APPROVED
-            and request.user.unit_id == registration.unit_id
-            and PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
-            .exclude(year__in=registration.support_model.registrations.values("year"))
-            .exists(),
+            "actions": services.registration_capabilities(
+                registration=registration, user=request.user
+            ),
         },
     )
 
@@ -302,15 +273,13 @@ def registration_detail(request, pk):
 @login_required
 @require_POST
 def registration_action(request, pk, action):
-    to = services.ACTION_TARGETS.get(action)
-    if to is None:
+    if action not in services.ACTION_TARGETS:
         raise Http404
-    rule_perms = {r.perm for (f, t), r in services.TRANSITIONS.items() if t == to}
+    to = services.ACTION_TARGETS[action]
     registration = get_object_or_404(
-        scoped(request.user, Registration.objects.all(), rule_perms.pop()), pk=pk
+        scoped(request.user, Registration.objects.all(), services.ACTION_PERMS[action]), pk=pk
     )
-    form = ReasonForm(request.POST)
-    comment = form.data.get("reason", "")
+    comment = request.POST.get("reason", "")[:2000]
     try:
         services.registration_transition(registration, to, actor=request.user, comment=comment)
     except services.InvalidTransition as error:
@@ -323,9 +292,6 @@ def registration_action(request, pk, action):
             "reopen": _("Registration reopened for editing."),
         }
         messages.success(request, done[action])
-    next_url = request.POST.get("next")
-    if next_url == "queue":
-        return redirect("registry:review-queue")
     return redirect("registry:registration-detail", pk=pk)
 
 
@@ -400,6 +366,7 @@ def review_queue(request):
             "filters": filters,
             "params": params.urlencode(),
             "may_review": user_may(request.user, Perm.REVIEW),
+            "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
             **selectors.queue_choices(user=request.user),
         }
     )
@@ -434,15 +401,17 @@ def completeness(request):
 @login_required
 @require_POST
 def completeness_remind(request):
-    if not user_may(request.user, Perm.REVIEW):
-        raise PermissionDenied
-    period_year, _context = _year_context(request)
     year = _int(request.POST.get("year"))
-    period_year = next((y for y in _context["years"] if y.year == year), None)
+    period_year = next(
+        (y for y in selectors.programme_years(user=request.user) if y.year == year), None
+    )
     if period_year is None:
         raise Http404
-    units = selectors.grassroots_units(user=request.user, period_year=period_year)
-    sent = services.reminders_send(year=period_year.year, units=units, actor=request.user)
+    try:
+        sent = services.reminders_send_by(actor=request.user, period_year=period_year)
+    except services.RegistrationError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
     messages.success(
         request,
         _("Reminders sent to %(n)s secretaries of unions that have not submitted yet.")

@@ -12,10 +12,10 @@ from models_registry.models import Registration, RegistrationTransition
 from models_registry.services import (
     TRANSITIONS,
     InvalidTransition,
-    allowed_actions,
+    registration_capabilities,
     registration_transition,
 )
-from tests.factories import RegistrationFactory, UserFactory
+from tests.factories import PeriodYearFactory, RegistrationFactory, UserFactory
 
 S = Registration.Status
 PREFIX = "[Hỗ trợ TTN yếu thế]"
@@ -166,14 +166,38 @@ def test_an_officer_two_levels_up_does_not_review(make_registration, model_a, pr
         registration_transition(registration, S.APPROVED, actor=provincial_officer)
 
 
-def test_allowed_actions_follow_the_same_rules(
-    make_registration, model_a, secretary_a, officer, provincial_viewer
+def test_capabilities_follow_the_same_rules(
+    make_registration, model_a, secretary_a, officer, provincial_viewer, other_officer
 ):
     submitted = make_registration(model_a, S.SUBMITTED)
 
-    assert allowed_actions(registration=submitted, user=officer) == ["approve", "return"]
-    assert allowed_actions(registration=submitted, user=secretary_a) == []
-    assert allowed_actions(registration=submitted, user=provincial_viewer) == []
+    def caps(registration, user):
+        return registration_capabilities(registration=registration, user=user)
+
+    assert caps(submitted, officer) == {"approve", "return"}
+    assert caps(submitted, secretary_a) == set()
+    assert caps(submitted, provincial_viewer) == set()
+    assert caps(submitted, other_officer) == set()
+
+
+def test_the_unit_may_edit_and_submit_its_draft_only(
+    make_registration, model_a, secretary_a, secretary_b, officer
+):
+    draft = make_registration(model_a, S.DRAFT)
+
+    assert registration_capabilities(registration=draft, user=secretary_a) == {"submit", "edit"}
+    assert registration_capabilities(registration=draft, user=secretary_b) == set()
+    assert registration_capabilities(registration=draft, user=officer) == set()
+
+
+def test_carry_over_is_offered_only_with_an_open_year_to_go_to(
+    make_registration, model_a, secretary_a, period
+):
+    approved = make_registration(model_a, S.APPROVED)
+    assert "carry_over" not in registration_capabilities(registration=approved, user=secretary_a)
+
+    PeriodYearFactory(period=period, year=approved.year + 1)
+    assert "carry_over" in registration_capabilities(registration=approved, user=secretary_a)
 
 
 # --- Reasons -----------------------------------------------------------------------------------
@@ -332,7 +356,8 @@ def test_a_closed_period_refuses_every_transition(
     assert "closed" in error.value.message
     registration.refresh_from_db()
     assert registration.status == from_status
-    assert allowed_actions(registration=registration, user=request.getfixturevalue(who)) == []
+    who = request.getfixturevalue(who)
+    assert registration_capabilities(registration=registration, user=who) == set()
 
 
 # --- Audit trail and mail ----------------------------------------------------------------------

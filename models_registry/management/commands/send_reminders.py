@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
-from doanthanhnien.models import Unit
 from models_registry.models import PeriodYear
+from models_registry.selectors import grassroots_units
 from models_registry.services import reminders_send
 
 
@@ -23,11 +22,6 @@ class Command(BaseCommand):
         )
         if period_year is None:
             raise CommandError(f"No open programme year {year}.")
-        day = period_year.reference_day
-        units = Unit.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-            valid_from__lte=day,
-            kind__in=Unit.GRASSROOTS_KINDS,
-        )
+        units = grassroots_units(user=None, period_year=period_year)
         sent = reminders_send(year=year, units=units)
         self.stdout.write(f"{sent} reminder e-mails sent for {year}.")
