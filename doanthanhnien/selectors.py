@@ -65,6 +65,25 @@ def unit_children(*, unit: Unit) -> list[Unit]:
     return children
 
 
+def unit_page(*, unit: Unit, user: User) -> dict:
+    """Everything a unit's page shows: its place in the tree, what it came from or became,
+    the unions below it. Units outside the user's subtree are named but not linked."""
+    ancestors = unit_ancestors(unit=unit)
+    successors = list(unit.succeeded_by.all())
+    predecessors = list(unit.formed_from.all())
+    named = [u.pk for u in (*ancestors, *successors, *predecessors)]
+    linkable = set(scoped(user, Unit.objects.filter(pk__in=named)).values_list("pk", flat=True))
+    return {
+        "unit": unit,
+        "ancestors": ancestors,
+        "counts": unit_counts_by_kind(unit=unit),
+        "children": unit_children(unit=unit),
+        "successors": successors,
+        "predecessors": predecessors,
+        "linkable": linkable,
+    }
+
+
 def accounts_visible(*, user: User, search: str = "") -> QuerySet:
     qs = scoped(user, User.objects.select_related("unit"), Perm.MANAGE)
     if search:

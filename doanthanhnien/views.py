@@ -29,31 +29,13 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _unit_page_context(unit: Unit, user: User) -> dict:
-    ancestors = selectors.unit_ancestors(unit=unit)
-    successors = list(unit.succeeded_by.all())
-    predecessors = list(unit.formed_from.all())
-    # Units outside the user's subtree are named but not linked: their pages would be a 404.
-    named = [u.pk for u in (*ancestors, *successors, *predecessors)]
-    linkable = set(scoped(user, Unit.objects.filter(pk__in=named)).values_list("pk", flat=True))
-    return {
-        "unit": unit,
-        "ancestors": ancestors,
-        "counts": selectors.unit_counts_by_kind(unit=unit),
-        "children": selectors.unit_children(unit=unit),
-        "successors": successors,
-        "predecessors": predecessors,
-        "linkable": linkable,
-    }
-
-
 @login_required
 @require_GET
 def home(request):
     user = request.user
     context = {}
     if user.unit_id:
-        context = _unit_page_context(user.unit, user)
+        context = selectors.unit_page(unit=user.unit, user=user)
     # The programme's own widgets: what to do this year, the KPI, the review backlog.
     context.update(home_panels(user=user, params=request.GET))
     return render(request, "doanthanhnien/home.html", context)
@@ -63,7 +45,9 @@ def home(request):
 @require_GET
 def unit_detail(request, pk):
     unit = get_object_or_404(scoped(request.user, Unit.objects.select_related("parent")), pk=pk)
-    return render(request, "doanthanhnien/unit_detail.html", _unit_page_context(unit, request.user))
+    return render(
+        request, "doanthanhnien/unit_detail.html", selectors.unit_page(unit=unit, user=request.user)
+    )
 
 
 @login_required
