@@ -8,7 +8,7 @@ from .selectors import partner_unit_choices
 from .uploads import ALLOWED_HELP, validate_document
 
 DATE_WIDGET = forms.DateInput(
-    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+    format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"}
 )
 
 
@@ -135,4 +135,22 @@ class StepForm(forms.Form):
         return step
 
 
-StepFormSet = forms.formset_factory(StepForm, extra=0, min_num=7, max_num=7, validate_max=True)
+class BaseStepFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        steps = [form.cleaned_data.get("step") for form in self.forms]
+        if sorted(steps) != sorted(ModelStep.Step.values):
+            raise forms.ValidationError(_("Each of the seven steps must appear exactly once."))
+
+
+StepFormSet = forms.formset_factory(
+    StepForm,
+    formset=BaseStepFormSet,
+    extra=0,
+    min_num=7,
+    max_num=7,
+    validate_min=True,
+    validate_max=True,
+)
