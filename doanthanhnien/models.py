@@ -39,7 +39,7 @@ class Unit(models.Model):
     code = models.CharField(
         _("code"),
         max_length=20,
-        help_text=_("Official administrative code for territorial unions (42, 444, 18550)."),
+        help_text=_("Official administrative code for territorial unions (e.g. 42, 444, 18550)."),
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

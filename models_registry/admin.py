@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -80,7 +81,11 @@ def _run(modeladmin, request, queryset, to, comment=""):
                 request, f"{registration}: {getattr(error, 'message', error)}", messages.ERROR
             )
     if done:
-        modeladmin.message_user(request, _("%(n)s registrations changed.") % {"n": done})
+        modeladmin.message_user(
+            request,
+            ngettext("%(n)s registration changed.", "%(n)s registrations changed.", done)
+            % {"n": done},
+        )
 
 
 @admin.action(description=_("Approve selected registrations"))

@@ -81,7 +81,7 @@ class PeriodYear(models.Model):
     registration_deadline = models.DateField(_("registration deadline"))
     report_deadline = models.DateField(_("result report deadline"))
     target_share = models.PositiveSmallIntegerField(
-        _("target share of grassroots unions (%)"),
+        _("target share of grassroots unions with an approved model (%)"),
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

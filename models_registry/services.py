@@ -284,7 +284,7 @@ def support_model_update(*, actor, model: SupportModel, target_groups, partner_u
         and fields.get("name", model.name) != stored_name
     ):
         raise RegistrationError(
-            _("The name cannot change while a registration is awaiting review or approved.")
+            _("The name cannot change while a registration is awaiting review or is approved.")
         )
     with transaction.atomic():
         for key, value in fields.items():

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from doanthanhnien.models import Unit
@@ -382,7 +383,11 @@ def review_bulk_approve(request):
     else:
         done, problems = services.registrations_bulk_approve(ids=ids, actor=request.user)
         if done:
-            messages.success(request, _("%(n)s registrations approved.") % {"n": done})
+            messages.success(
+                request,
+                ngettext("%(n)s registration approved.", "%(n)s registrations approved.", done)
+                % {"n": done},
+            )
         for problem in problems:
             messages.error(request, problem)
     return redirect(reverse("registry:review-queue") + "?" + request.POST.get("params", ""))
@@ -414,7 +419,11 @@ def completeness_remind(request):
         return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
     messages.success(
         request,
-        _("Reminders sent to %(n)s secretaries of unions that have not submitted yet.")
+        ngettext(
+            "Reminder sent to %(n)s secretary of a union that has not submitted yet.",
+            "Reminders sent to %(n)s secretaries of unions that have not submitted yet.",
+            sent,
+        )
         % {"n": sent},
     )
     return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
