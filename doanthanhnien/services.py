@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from .models import Unit, UnitSuccession, User
@@ -26,17 +26,16 @@ def unit_rewrite_path(*, unit: Unit, new_path: str) -> None:
     """Give ``unit`` a new materialised path and move its whole subtree with it (one UPDATE)."""
     old_path = unit.path
     depth = new_path.count("/") - 2
+    shift = depth - unit.depth
     with transaction.atomic():
         Unit.objects.filter(pk=unit.pk).update(path=new_path, depth=depth)
         if old_path:
+            # Descendants keep their place below the unit: same suffix, depth moved alike.
             Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
-                path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+                depth=F("depth") + shift,
             )
     unit.path, unit.depth = new_path, depth
-    if old_path:
-        # Depth of the moved descendants follows from their paths.
-        for child in Unit.objects.filter(path__startswith=new_path).exclude(pk=unit.pk):
-            Unit.objects.filter(pk=child.pk).update(depth=child.path.count("/") - 2)
 
 
 # --- Reference data of Hà Tĩnh -------------------------------------------------------------
