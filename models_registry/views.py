@@ -256,6 +256,7 @@ def registration_detail(request, pk):
         ),
         pk=pk,
     )
+    actions = services.registration_capabilities(registration=registration, user=request.user)
     return render(
         request,
         "models_registry/registration_detail.html",
@@ -264,9 +265,8 @@ def registration_detail(request, pk):
             "model": registration.support_model,
             "targets": registration.targets.select_related("target_group"),
             "transitions": selectors.registration_history(registration=registration),
-            "actions": services.registration_capabilities(
-                registration=registration, user=request.user
-            ),
+            "actions": actions,
+            "next_year": services.next_open_year(registration) if "carry_over" in actions else None,
         },
     )
 
