@@ -8,12 +8,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
+from . import roles
 from .models import Unit, UnitSuccession, User
-from .scoping import Perm, scoped
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "ha-tinh"
 OLD_TREE_START = date(2020, 1, 1)
@@ -235,27 +235,46 @@ def units_load_ha_tinh(fixtures: Path = FIXTURES) -> LoadReport:
 
 
 def account_create(*, actor: User, unit: Unit, request=None, **fields) -> User:
-    """Create an account for ``unit`` (which must be in the actor's subtree) and mail a
-    set-password link; the officer never learns or sets the password."""
-    if not scoped(actor, Unit.objects.all(), Perm.MANAGE).filter(pk=unit.pk).exists():
-        raise PermissionDenied
-    if fields.get("role") == User.Role.ADMIN and not actor.is_portal_admin:
+    """Create an account of ``fields["role"]`` in ``unit`` and mail a set-password link; the
+    officer never learns or sets the password.
+
+    Who may create whom is ``roles.ACCOUNT_RULES``: anything else is PermissionDenied, whatever
+    the form offered. A taken e-mail address is a ValidationError on ``email``, also when a
+    concurrent request took it between the check and the insert.
+    """
+    role = fields.setdefault("role", User.Role.SECRETARY)
+    if not roles.may_manage(actor, role=role, unit=unit):
         raise PermissionDenied
     user = User(unit=unit, **fields)
     user.set_unusable_password()
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Lost a race on the username or the e-mail address: say which, like the form does.
+        user.pk = None
+        user.full_clean()
+        raise
     if user.email:
         transaction.on_commit(lambda: account_send_password_link(user=user, request=request))
     return user
 
 
 def account_set_active(*, actor: User, user: User, active: bool) -> User:
-    if user.pk == actor.pk:
+    """Deactivate or reactivate ``user``; the same rule as creating, and never oneself."""
+    if user.pk == actor.pk or not roles.may_manage_account(actor, user):
         raise PermissionDenied
     user.is_active = active
     user.save(update_fields=["is_active"])
     return user
+
+
+def account_send_link(*, actor: User, user: User, request=None) -> bool:
+    """Send ``user`` a link to set a new password, if ``actor`` manages that account."""
+    if not roles.may_manage_account(actor, user):
+        raise PermissionDenied
+    return account_send_password_link(user=user, request=request)
 
 
 def account_send_password_link(*, user: User, request=None) -> bool:

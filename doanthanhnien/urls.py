@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .forms import PortalPasswordResetForm
+from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 
 account_patterns = (
     [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("users/", include(account_patterns)),
     path("registry/", include("models_registry.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
