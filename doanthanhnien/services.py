@@ -247,14 +247,16 @@ def account_create(*, actor: User, unit: Unit, request=None, **fields) -> User:
         raise PermissionDenied
     user = User(unit=unit, **fields)
     user.set_unusable_password()
-    user.full_clean()
+    # The e-mail constraint is checked by User.clean() (with the message on the field) and
+    # enforced by the database; its own check would only repeat it without the field.
+    user.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
         # Lost a race on the username or the e-mail address: say which, like the form does.
         user.pk = None
-        user.full_clean()
+        user.full_clean(validate_constraints=False)
         raise
     if user.email:
         transaction.on_commit(lambda: account_send_password_link(user=user, request=request))
