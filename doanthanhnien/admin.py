@@ -1,17 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
 from . import services
-from .forms import DATE_ERROR_MESSAGES
-from .models import EMAIL_TAKEN_MESSAGE, Unit, UnitSuccession, User
-
-# Dates in the admin: the same "say the format" message as the portal's own forms.
-DATE_OVERRIDES = {models.DateField: {"error_messages": DATE_ERROR_MESSAGES}}
+from .forms import DATE_FORMFIELD_OVERRIDES
+from .models import Unit, UnitSuccession, User
 
 
 class UnitByCodeWidget(widgets.ForeignKeyWidget):
@@ -72,20 +68,10 @@ class UserResource(resources.ModelResource):
         self._emails_in_file = {}  # casefolded address → the username of its first row
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # E-mail addresses are unique among accounts whatever the letter case: against the
-        # database and against the earlier rows of the same file (which a preview does not save).
         errors = dict(import_validation_errors or {})
-        if "email" not in errors and instance.email:
-            try:
-                instance.validate_email_unique()
-                seen = self.__dict__.setdefault("_emails_in_file", {})
-                first = seen.setdefault(instance.email.casefold(), instance.username)
-                if first != instance.username:
-                    raise ValidationError(
-                        {"email": ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")}
-                    )
-            except ValidationError as error:
-                errors = error.update_error_dict(errors)
+        if "email" not in errors:
+            seen = self.__dict__.setdefault("_emails_in_file", {})
+            errors.update(services.account_import_email_errors(user=instance, seen=seen))
         super().validate_instance(instance, errors, validate_unique)
 
     def before_save_instance(self, instance, row, **kwargs):
@@ -102,7 +88,7 @@ class UserResource(resources.ModelResource):
 
 class SuccessionInline(admin.TabularInline):
     model = UnitSuccession
-    formfield_overrides = DATE_OVERRIDES
+    formfield_overrides = DATE_FORMFIELD_OVERRIDES
     fk_name = "successor"
     autocomplete_fields = ["predecessor"]
     extra = 0
@@ -111,7 +97,7 @@ class SuccessionInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     resource_classes = [UnitResource]
-    formfield_overrides = DATE_OVERRIDES
+    formfield_overrides = DATE_FORMFIELD_OVERRIDES
     list_display = ["name", "code", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "valid_to"]
     search_fields = ["name", "code", "search_text"]

@@ -1,6 +1,8 @@
+from axes.helpers import get_cool_off, get_failure_limit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,8 @@ from .models import Unit, User
 # Django's stock "Enter a valid date." does not say which way round day and month go.
 DATE_INVALID_MESSAGE = _("Enter the date as day/month/year, for example 05/01/2023.")
 DATE_ERROR_MESSAGES = {"invalid": DATE_INVALID_MESSAGE}
+# For ModelAdmin.formfield_overrides: the admin's date fields say the format too.
+DATE_FORMFIELD_OVERRIDES = {models.DateField: {"error_messages": DATE_ERROR_MESSAGES}}
 
 
 class DateInput(forms.DateInput):
@@ -41,8 +45,6 @@ class PortalAuthenticationForm(AuthenticationForm):
     before django-axes locks the account (it counts the failure before the message is made)."""
 
     def get_invalid_login_error(self):
-        from axes.helpers import get_cool_off, get_failure_limit
-
         message = gettext("Wrong username or password.")
         failures = getattr(self.request, "axes_failures_since_start", None)
         credentials = {"username": self.cleaned_data.get("username")}
@@ -68,9 +70,6 @@ class PortalPasswordResetForm(PasswordResetForm):
         return UserModel._default_manager.filter(email__iexact=email, is_active=True).exclude(
             email=""
         )
-
-
-# --- Accounts --------------------------------------------------------------------------------
 
 
 def unit_label(unit: Unit) -> str:
@@ -151,9 +150,3 @@ class AccountCreateForm(forms.ModelForm):
 
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-
-class UnitChoiceForm(forms.Form):
-    """``?unit=<id>`` on the new-account link: a bounded id, or nothing."""
-
-    unit = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

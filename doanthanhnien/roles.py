@@ -14,7 +14,7 @@ the same functions on their own, whatever the form showed.
 
 from enum import Enum
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit, User
@@ -108,6 +108,13 @@ def manageable_accounts_q(actor) -> Q:
         # Only administrators reach accounts without a union.
         condition &= Q(unit__isnull=False)
     return condition
+
+
+def manageable_accounts_flag(actor) -> Case:
+    """An annotation for ``User`` rows: whether ``actor`` may deactivate, reactivate or send a
+    link to the account (never their own: one does not deactivate oneself)."""
+    condition = manageable_accounts_q(actor) & ~Q(pk=actor.pk)
+    return Case(When(condition, then=True), default=False, output_field=BooleanField())
 
 
 def may_manage(actor, *, role: str, unit: Unit | None) -> bool:

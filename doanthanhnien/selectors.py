@@ -1,6 +1,6 @@
 """Reads for the union tree and accounts. Each costs a fixed number of queries."""
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import roles
@@ -88,9 +88,8 @@ def unit_page(*, unit: Unit, user: User) -> dict:
 def accounts_visible(*, user: User, search: str = "") -> QuerySet:
     """The accounts of the user's part of the tree, each with ``manageable``: whether the user
     may deactivate, reactivate or send a link to it (roles.ACCOUNT_RULES; never oneself)."""
-    manageable = roles.manageable_accounts_q(user) & ~Q(pk=user.pk)
     qs = scoped(user, User.objects.select_related("unit"), Perm.MANAGE).annotate(
-        manageable=Case(When(manageable, then=True), default=False, output_field=BooleanField())
+        manageable=roles.manageable_accounts_flag(user)
     )
     if search:
         qs = qs.filter(

@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from . import roles
-from .models import Unit, UnitSuccession, User
+from .models import EMAIL_TAKEN_MESSAGE, Unit, UnitSuccession, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "ha-tinh"
 OLD_TREE_START = date(2020, 1, 1)
@@ -277,6 +277,23 @@ def account_send_link(*, actor: User, user: User, request=None) -> bool:
     if not roles.may_manage_account(actor, user):
         raise PermissionDenied
     return account_send_password_link(user=user, request=request)
+
+
+def account_import_email_errors(*, user: User, seen: dict[str, str]) -> dict:
+    """Field errors for an account read from an import file: its e-mail address may be used
+    neither by another account nor by an earlier row of the same file (``seen``: casefolded
+    address → username, filled as rows go by; a preview saves nothing the database could see).
+    """
+    if not user.email:
+        return {}
+    try:
+        user.validate_email_unique()
+    except ValidationError as error:
+        return error.message_dict
+    first = seen.setdefault(user.email.casefold(), user.username)
+    if first != user.username:
+        return {"email": [EMAIL_TAKEN_MESSAGE]}
+    return {}
 
 
 def account_send_password_link(*, user: User, request=None) -> bool:

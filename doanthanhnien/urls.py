@@ -22,11 +22,6 @@ urlpatterns = [
     path("users/", include(account_patterns)),
     path("registry/", include("models_registry.urls")),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
-        name="login",
-    ),
-    path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
             form_class=PortalPasswordResetForm,
@@ -34,6 +29,11 @@ urlpatterns = [
             email_template_name="registration/password_reset_email.txt",
         ),
         name="password_reset",
+    ),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

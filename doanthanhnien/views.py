@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from models_registry.selectors import home_panels
 
-from . import roles, selectors, services
-from .forms import AccountCreateForm, AccountSearchForm, UnitChoiceForm
+from . import selectors, services
+from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
+from .roles import manageable_roles, may_manage_account
 from .scoping import Perm, scoped
 
 
@@ -57,21 +58,16 @@ def account_list(request):
     search = form.cleaned_data["q"] if form.is_valid() else ""
     accounts = selectors.accounts_visible(user=request.user, search=search)
     page = Paginator(accounts, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "doanthanhnien/account_list.html",
-        {"form": form, "page": page, "may_create": bool(roles.manageable_roles(request.user))},
-    )
+    return render(request, "doanthanhnien/account_list.html", {"form": form, "page": page})
 
 
 @login_required
 def account_create(request):
-    if not roles.manageable_roles(request.user):
+    if not manageable_roles(request.user):
         raise PermissionDenied
     initial = {}
-    unit_form = UnitChoiceForm(request.GET)
-    if unit_form.is_valid() and unit_form.cleaned_data["unit"]:
-        initial["unit"] = unit_form.cleaned_data["unit"]
+    if request.GET.get("unit"):
+        initial["unit"] = request.GET["unit"]
     form = AccountCreateForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -97,7 +93,7 @@ def _managed_account(request, pk) -> User:
     account = get_object_or_404(
         scoped(request.user, User.objects.select_related("unit"), Perm.MANAGE), pk=pk
     )
-    if not roles.may_manage_account(request.user, account):
+    if not may_manage_account(request.user, account):
         raise PermissionDenied
     return account
 

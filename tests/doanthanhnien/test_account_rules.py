@@ -302,19 +302,6 @@ def test_the_form_explains_a_refused_pair(client, places):
     assert not User.objects.filter(username="moi").exists()
 
 
-def test_the_new_account_link_takes_a_bounded_unit(client, places):
-    client.force_login(_actor(Role.OFFICER, places["own"]))
-    url = reverse("accounts:create")
-
-    assert client.get(url, {"unit": places["below"].pk}).context["form"].initial == {
-        "unit": places["below"].pk
-    }
-    for bad in ("10" * 20, "-1", "abc", ""):
-        response = client.get(url, {"unit": bad})
-        assert response.status_code == 200
-        assert response.context["form"].initial == {}
-
-
 def test_the_list_offers_actions_only_on_accounts_one_manages(client, cast, officer):
     client.force_login(officer)
 
