@@ -11,6 +11,7 @@ below is commune A, the union outside is commune C of district 445.
 
 import html
 import itertools
+from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -324,3 +325,30 @@ def test_a_union_whose_id_starts_alike_is_not_below(db):
 
     assert not roles.may_manage(actor, role=Role.SECRETARY, unit=lookalike)
     assert roles.may_manage(actor, role=Role.SECRETARY, unit=below)
+
+
+def test_every_column_of_the_list_has_a_heading(client, cast, officer):
+    class Headings(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside, self.texts = False, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "th":
+                self.inside = True
+                self.texts.append("")
+
+        def handle_endtag(self, tag):
+            if tag == "th":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                self.texts[-1] += data.strip()
+
+    client.force_login(officer)
+    parser = Headings()
+    parser.feed(client.get(reverse("accounts:list")).text)
+
+    assert len(parser.texts) == 6
+    assert all(parser.texts), parser.texts
