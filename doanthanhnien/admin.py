@@ -6,6 +6,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
 from . import services
+from .forms import DATE_FORMFIELD_OVERRIDES
 from .models import Unit, UnitSuccession, User
 
 
@@ -62,6 +63,17 @@ class UserResource(resources.ModelResource):
         ]
         skip_unchanged = True
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._emails_in_file = {}  # casefolded address → the username of its first row
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if "email" not in errors:
+            seen = self.__dict__.setdefault("_emails_in_file", {})
+            errors.update(services.account_import_email_errors(user=instance, seen=seen))
+        super().validate_instance(instance, errors, validate_unique)
+
     def before_save_instance(self, instance, row, **kwargs):
         # Imported people never get a password from a spreadsheet: they set their own.
         if instance._state.adding:
@@ -76,6 +88,7 @@ class UserResource(resources.ModelResource):
 
 class SuccessionInline(admin.TabularInline):
     model = UnitSuccession
+    formfield_overrides = DATE_FORMFIELD_OVERRIDES
     fk_name = "successor"
     autocomplete_fields = ["predecessor"]
     extra = 0
@@ -84,6 +97,7 @@ class SuccessionInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     resource_classes = [UnitResource]
+    formfield_overrides = DATE_FORMFIELD_OVERRIDES
     list_display = ["name", "code", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "valid_to"]
     search_fields = ["name", "code", "search_text"]

@@ -1,8 +1,10 @@
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -161,6 +163,12 @@ class PortalUserManager(UserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+EMAIL_TAKEN_MESSAGE = _(
+    "This e-mail address is already used by another account. Each person needs their own "
+    "address: the link to set the password is sent to it."
+)
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         SECRETARY = "secretary", _("Grassroots union secretary / officer")
@@ -188,9 +196,42 @@ class User(AbstractUser):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["username"]
+        constraints = [
+            # The set-password link goes to the address: two accounts sharing one (in any
+            # letter case) would let one person set the other's password.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_ci_unique",
+                violation_error_message=EMAIL_TAKEN_MESSAGE,
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        self.validate_email_unique()
+
+    def validate_email_unique(self):
+        """Raise a ValidationError on ``email`` when another account uses the address.
+
+        The database constraint has the last word; this gives forms and imports the message
+        next to the field.
+        """
+        if not self.email:
+            return
+        # Compared with the constraint's own Lower() so that both agree on every letter.
+        others = User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower=Lower(Value(self.email))
+        )
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError(
+                {"email": ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")}
+            )
 
     def get_full_name(self):
         # Vietnamese order: family and middle name first ("Phan Văn Tú").

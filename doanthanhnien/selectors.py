@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from . import roles
 from .models import Unit, User
 from .scoping import Perm, scoped
 from .text import fold
@@ -85,7 +86,11 @@ def unit_page(*, unit: Unit, user: User) -> dict:
 
 
 def accounts_visible(*, user: User, search: str = "") -> QuerySet:
-    qs = scoped(user, User.objects.select_related("unit"), Perm.MANAGE)
+    """The accounts of the user's part of the tree, each with ``manageable``: whether the user
+    may deactivate, reactivate or send a link to it (roles.ACCOUNT_RULES; never oneself)."""
+    qs = scoped(user, User.objects.select_related("unit"), Perm.MANAGE).annotate(
+        manageable=roles.manageable_accounts_flag(user)
+    )
     if search:
         qs = qs.filter(
             Q(username__icontains=search)

@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from .models import Unit, UnitSuccession, User
-from .scoping import Perm, scoped
+from . import roles
+from .models import EMAIL_TAKEN_MESSAGE, Unit, UnitSuccession, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "ha-tinh"
 OLD_TREE_START = date(2020, 1, 1)
@@ -235,27 +235,65 @@ def units_load_ha_tinh(fixtures: Path = FIXTURES) -> LoadReport:
 
 
 def account_create(*, actor: User, unit: Unit, request=None, **fields) -> User:
-    """Create an account for ``unit`` (which must be in the actor's subtree) and mail a
-    set-password link; the officer never learns or sets the password."""
-    if not scoped(actor, Unit.objects.all(), Perm.MANAGE).filter(pk=unit.pk).exists():
-        raise PermissionDenied
-    if fields.get("role") == User.Role.ADMIN and not actor.is_portal_admin:
+    """Create an account of ``fields["role"]`` in ``unit`` and mail a set-password link; the
+    officer never learns or sets the password.
+
+    Who may create whom is ``roles.ACCOUNT_RULES``: anything else is PermissionDenied, whatever
+    the form offered. A taken e-mail address is a ValidationError on ``email``, also when a
+    concurrent request took it between the check and the insert.
+    """
+    role = fields.setdefault("role", User.Role.SECRETARY)
+    if not roles.may_manage(actor, role=role, unit=unit):
         raise PermissionDenied
     user = User(unit=unit, **fields)
     user.set_unusable_password()
-    user.full_clean()
-    user.save()
+    # The e-mail constraint is checked by User.clean() (with the message on the field) and
+    # enforced by the database; its own check would only repeat it without the field.
+    user.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Lost a race on the username or the e-mail address: say which, like the form does.
+        user.pk = None
+        user.full_clean(validate_constraints=False)
+        raise
     if user.email:
         transaction.on_commit(lambda: account_send_password_link(user=user, request=request))
     return user
 
 
 def account_set_active(*, actor: User, user: User, active: bool) -> User:
-    if user.pk == actor.pk:
+    """Deactivate or reactivate ``user``; the same rule as creating, and never oneself."""
+    if user.pk == actor.pk or not roles.may_manage_account(actor, user):
         raise PermissionDenied
     user.is_active = active
     user.save(update_fields=["is_active"])
     return user
+
+
+def account_send_link(*, actor: User, user: User, request=None) -> bool:
+    """Send ``user`` a link to set a new password, if ``actor`` manages that account."""
+    if not roles.may_manage_account(actor, user):
+        raise PermissionDenied
+    return account_send_password_link(user=user, request=request)
+
+
+def account_import_email_errors(*, user: User, seen: dict[str, str]) -> dict:
+    """Field errors for an account read from an import file: its e-mail address may be used
+    neither by another account nor by an earlier row of the same file (``seen``: casefolded
+    address → username, filled as rows go by; a preview saves nothing the database could see).
+    """
+    if not user.email:
+        return {}
+    try:
+        user.validate_email_unique()
+    except ValidationError as error:
+        return error.message_dict
+    first = seen.setdefault(user.email.casefold(), user.username)
+    if first != user.username:
+        return {"email": [EMAIL_TAKEN_MESSAGE]}
+    return {}
 
 
 def account_send_password_link(*, user: User, request=None) -> bool:

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .forms import PortalPasswordResetForm
+from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 
 account_patterns = (
     [
@@ -29,6 +29,11 @@ urlpatterns = [
             email_template_name="registration/password_reset_email.txt",
         ),
         name="password_reset",
+    ),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
@@ -14,6 +14,7 @@ from models_registry.selectors import home_panels
 from . import selectors, services
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
+from .roles import manageable_roles, may_manage_account
 from .scoping import Perm, scoped
 
 
@@ -62,7 +63,7 @@ def account_list(request):
 
 @login_required
 def account_create(request):
-    if not scoped(request.user, Unit.objects.all(), Perm.MANAGE).exists():
+    if not manageable_roles(request.user):
         raise PermissionDenied
     initial = {}
     if request.GET.get("unit"):
@@ -71,18 +72,30 @@ def account_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("unit")
-        user = services.account_create(actor=request.user, unit=unit, request=request, **data)
-        messages.success(
-            request,
-            _("Account %(username)s created. A link to set the password was sent to %(email)s.")
-            % {"username": user.username, "email": user.email},
-        )
-        return redirect("accounts:list")
+        try:
+            user = services.account_create(actor=request.user, unit=unit, request=request, **data)
+        except ValidationError as error:
+            # A concurrent request took the username or the address after the form's check.
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Account %(username)s created. A link to set the password was sent to %(email)s.")
+                % {"username": user.username, "email": user.email},
+            )
+            return redirect("accounts:list")
     return render(request, "doanthanhnien/account_form.html", {"form": form})
 
 
 def _managed_account(request, pk) -> User:
-    return get_object_or_404(scoped(request.user, User.objects.all(), Perm.MANAGE), pk=pk)
+    """The account, if it lies in the user's part of the tree (else 404); 403 unless the user
+    may manage accounts of its role there (see roles.ACCOUNT_RULES)."""
+    account = get_object_or_404(
+        scoped(request.user, User.objects.select_related("unit"), Perm.MANAGE), pk=pk
+    )
+    if not may_manage_account(request.user, account):
+        raise PermissionDenied
+    return account
 
 
 @login_required
@@ -102,7 +115,7 @@ def account_set_active(request, pk):
 @require_POST
 def account_send_link(request, pk):
     account = _managed_account(request, pk)
-    if services.account_send_password_link(user=account, request=request):
+    if services.account_send_link(actor=request.user, user=account, request=request):
         messages.success(
             request,
             _("A link to set a new password was sent to %(email)s.") % {"email": account.email},

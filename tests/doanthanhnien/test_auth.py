@@ -228,3 +228,71 @@ def test_no_reset_mail_for_unknown_or_deactivated_accounts(client, newcomer, mai
         assert response.status_code == 302
         assert response.url == reverse("password_reset_done")
     assert mailoutbox == []
+
+
+# --- The login error says what went wrong and how many tries are left (issue 7) -----------------
+
+
+def _in_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+
+
+def _login_error(response):
+    return response.context["form"].errors["__all__"]
+
+
+def test_a_wrong_password_gets_a_plain_message_with_the_tries_left(client, secretary_a):
+    _in_english(client)
+
+    first = _fail(client)
+
+    assert _login_error(first) == [
+        "Wrong username or password. 4 more attempts before the account is locked for 15 minutes."
+    ]
+    assert "case-sensitive" not in first.text
+    assert "4 more attempts before the account is locked for 15 minutes." in first.text
+
+
+def test_the_count_goes_down_to_the_last_try(client, secretary_a):
+    _in_english(client)
+
+    messages = [_login_error(_fail(client))[0] for _ in range(4)]
+
+    assert [m.split(". ", 1)[1] for m in messages] == [
+        "4 more attempts before the account is locked for 15 minutes.",
+        "3 more attempts before the account is locked for 15 minutes.",
+        "2 more attempts before the account is locked for 15 minutes.",
+        "1 more attempt before the account is locked for 15 minutes.",
+    ]
+    assert _fail(client).status_code == 429
+
+
+def test_the_count_follows_the_settings(client, secretary_a, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 0.5  # hours
+    _in_english(client)
+
+    assert _login_error(_fail(client)) == [
+        "Wrong username or password. 2 more attempts before the account is locked for 30 minutes."
+    ]
+
+
+def test_an_unknown_username_gets_the_same_message(client, db):
+    _in_english(client)
+
+    response = _fail(client, username="khong_co_ai")
+
+    # Nothing tells an unknown name from a wrong password.
+    assert _login_error(response) == [
+        "Wrong username or password. 4 more attempts before the account is locked for 15 minutes."
+    ]
+
+
+def test_the_vietnamese_page_drops_djangos_stock_text(client, secretary_a):
+    response = _fail(client)
+
+    assert response["Content-Language"] == "vi"
+    assert "Chú ý rằng cả hai khung thông tin" not in response.text
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [
+        "invalid_login"
+    ]
