@@ -48,7 +48,9 @@ MAX_INFLATED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECKED_FROM = 1024 * 1024  # tiny parts may compress at any ratio without harm
 MAX_ZIP_ENTRIES = 5000
-MAX_PDF_OBJECTS = 200_000
+# Checking reads every object (about a millisecond each): a plan has hundreds, a long report
+# with links a few thousand. pypdf itself bounds each inflated stream (75 MB).
+MAX_PDF_OBJECTS = 50_000
 READ_CHUNK = 64 * 1024
 
 _MAGIC = {
@@ -172,6 +174,9 @@ def _check_pdf(data: bytes) -> None:
                 _("The PDF file is protected by a password. Save it without a password."),
                 "pdf_encrypted",
             )
+        listed = sum(len(objects) for objects in reader.xref.values()) + len(reader.xref_objStm)
+        if listed > MAX_PDF_OBJECTS:
+            raise _error(_("The PDF file is too complex to check."), "pdf_too_complex")
         if len(reader.pages) < 1:
             raise _error(_("The PDF file has no pages."), "pdf_empty")
         seen: set = set()
