@@ -176,7 +176,10 @@ def _check_pdf(data: bytes) -> None:
             )
         listed = sum(len(objects) for objects in reader.xref.values()) + len(reader.xref_objStm)
         if listed > MAX_PDF_OBJECTS:
-            raise _error(_("The PDF file is too complex to check."), "pdf_too_complex")
+            raise _error(
+                _("The PDF file is too complex to check. Print it to PDF again, or split it."),
+                "pdf_too_complex",
+            )
         if len(reader.pages) < 1:
             raise _error(_("The PDF file has no pages."), "pdf_empty")
         seen: set = set()
@@ -201,13 +204,19 @@ def _check_pdf(data: bytes) -> None:
             _("The PDF file is damaged and cannot be read. Save it again as PDF."), "pdf_damaged"
         ) from error
     except RecursionError as error:
-        raise _error(_("The PDF file is too complex to check."), "pdf_complex") from error
+        raise _error(
+            _("The PDF file is too complex to check. Print it to PDF again, or split it."),
+            "pdf_complex",
+        ) from error
     messages = {
         "js": _(
             "The PDF file contains JavaScript code. Print it to PDF again without scripts "
             "and upload that."
         ),
-        "launch": _("The PDF file contains a command that opens another program (Launch)."),
+        "launch": _(
+            "The PDF file contains a command that opens another program (Launch). Print it "
+            "to PDF again and upload that."
+        ),
         "embedded": _(
             "The PDF file has other files embedded in it. Upload the plan alone, as a plain PDF."
         ),
@@ -215,7 +224,9 @@ def _check_pdf(data: bytes) -> None:
             "The PDF file contains actions that run by themselves when it is opened. Print it "
             "to PDF again and upload that."
         ),
-        "too_complex": _("The PDF file is too complex to check."),
+        "too_complex": _(
+            "The PDF file is too complex to check. Print it to PDF again, or split it."
+        ),
     }
     if problem:
         raise _error(messages[problem], f"pdf_{problem}")
@@ -303,7 +314,7 @@ def _check_ooxml(upload, kind: str) -> None:
         if element.tag in (f"{_CT_NS}Override", f"{_CT_NS}Default")
     }
     if _OOXML_MAIN[kind] not in types:
-        raise _mismatch()
+        raise _mismatch(f".{kind}")
 
 
 def _macros():
@@ -372,10 +383,10 @@ def _too_many_pixels(width, height):
 # --- Entry points --------------------------------------------------------------------------------
 
 
-def _mismatch():
+def _mismatch(ext):
     return _error(
-        _("The content of this file does not match its name. Upload %(allowed)s.")
-        % {"allowed": ALLOWED_HELP},
+        _("The content of this file does not match its name (%(ext)s). Upload %(allowed)s.")
+        % {"ext": ext, "allowed": ALLOWED_HELP},
         "bad_content",
     )
 
@@ -413,7 +424,7 @@ def clean_document(upload) -> UploadedFile:
             "legacy_office",
         )
     if not data.startswith(_MAGIC[kind]):
-        raise _mismatch()
+        raise _mismatch(ext)
     if kind == "pdf":
         _check_pdf(data)
     elif kind in ("docx", "xlsx"):
