@@ -44,7 +44,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
         self.refused = None
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if self.parsing:
+        if self.parsing or self.request is None:
             return None  # the parse below asks again: let it go ahead
         self.parsing = True
         # Parse here, with the same handlers, so a stopped upload can still hand the form a

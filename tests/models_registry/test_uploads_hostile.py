@@ -11,6 +11,7 @@ import zlib
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import LimitedStream
@@ -640,3 +641,14 @@ def test_an_oversize_upload_through_the_view_is_stopped_and_explained(
     assert sum(reads) < 1 * MB  # of the 8 MB sent
     assert not Registration.objects.exists()
     assert media_files() == []
+
+
+def test_the_admin_checks_a_plan_like_the_form(rf, admin_user, english):
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = admin.site._registry[Registration].get_form(request)
+    field = form_class.base_fields["plan_document"]
+
+    with pytest.raises(ValidationError) as caught:
+        field.clean(SimpleUploadedFile("ke-hoach.xlsx", xlsm()))
+    assert caught.value.code == "office_macros"
