@@ -113,6 +113,12 @@ _PDF_ACTIONS = {
     "/GoToE": "embedded",
     "/RichMediaExecute": "embedded",
 }
+_PDF_OPENING = {"/GoTo", "/JavaScript", "/Launch"}
+
+
+def _resolved(value):
+    # A name can hide behind a reference (/S 9 0 R): compare what it points to.
+    return value.get_object() if isinstance(value, IndirectObject) else value
 
 
 def _pdf_problem(value, seen, budget) -> str | None:
@@ -129,7 +135,8 @@ def _pdf_problem(value, seen, budget) -> str | None:
                 return "too_complex"
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
-            for name, item in obj.items():
+            for name, value in obj.items():
+                item = _resolved(value)
                 if name in _PDF_JS:
                     return "js"
                 if name in _PDF_LAUNCH:
@@ -142,17 +149,15 @@ def _pdf_problem(value, seen, budget) -> str | None:
                     return _PDF_ACTIONS[item]
                 if name in ("/Type", "/Subtype") and item in _PDF_EMBEDDED:
                     return "embedded"
-                if name == "/OpenAction":
-                    # Opening at a page is common and harmless; any other action on opening is
-                    # refused (a script or a launch is named by the walk below).
-                    action = item.get_object()
-                    if isinstance(action, DictionaryObject) and action.get("/S") not in (
-                        "/GoTo",
-                        "/JavaScript",
-                        "/Launch",
-                    ):
-                        return "auto"
-                stack.append(item)
+                # Opening at a page is common and harmless; any other action on opening is
+                # refused (a script or a launch is named by the walk).
+                if (
+                    name == "/OpenAction"
+                    and isinstance(item, DictionaryObject)
+                    and _resolved(item.get("/S")) not in _PDF_OPENING
+                ):
+                    return "auto"
+                stack.append(value)
         elif isinstance(obj, ArrayObject):
             stack.extend(obj)
     return None

@@ -262,6 +262,17 @@ def test_javascript_under_an_escaped_name_is_found(english):
     assert refused("ke-hoach.pdf", hidden).code == "pdf_js"
 
 
+def test_an_action_named_through_a_reference_is_found(english):
+    indirect = raw_pdf(
+        b"<</Type/Catalog/Pages 2 0 R/OpenAction 4 0 R>>",
+        *PAGES,
+        b"<</S 5 0 R/F (cmd.exe)>>",
+        b"/Launch",
+    )
+
+    assert refused("ke-hoach.pdf", indirect).code == "pdf_launch"
+
+
 def test_javascript_in_an_object_no_page_uses_is_found(english):
     orphan = raw_pdf(
         b"<</Type/Catalog/Pages 2 0 R>>", *PAGES, b"<</S/JavaScript/JS (app.alert(1))>>"
