@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,6 +17,7 @@ from .models import (
     SupportModel,
     TargetGroup,
 )
+from .uploads import DocumentField
 
 
 @admin.register(TargetGroup)
@@ -113,5 +115,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     # Status changes only through the transition service (the actions), never by hand.
     readonly_fields = ["status", "submitted_at", "decided_at", "is_late", "last_reason"]
     raw_id_fields = ["support_model", "unit", "carried_over_from", "period_year"]
+    # An administrator's upload gets the same content checks as a secretary's.
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
     inlines = [TargetInline, TransitionInline]
     actions = [approve, return_incomplete]

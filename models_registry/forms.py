@@ -5,7 +5,7 @@ from doanthanhnien.models import Unit
 
 from .models import ModelCategory, ModelStep, Registration, SupportModel, TargetGroup
 from .selectors import partner_unit_choices
-from .uploads import ALLOWED_HELP, validate_document
+from .uploads import ALLOWED_HELP, DocumentField
 
 DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"}
@@ -69,11 +69,10 @@ class RegistrationForm(forms.ModelForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1000}),
         error_messages={"min_value": _("The budget cannot be negative.")},
     )
-    plan_document = forms.FileField(
+    plan_document = DocumentField(
         label=_("Implementation plan"),
         required=False,
         help_text=_("%(types)s; at most %(size)s MB."),
-        validators=[validate_document],
     )
 
     class Meta:
@@ -92,9 +91,6 @@ class RegistrationForm(forms.ModelForm):
             "types": ALLOWED_HELP,
             "size": max_mb,
         }
-        self.fields["plan_document"].widget.attrs["accept"] = (
-            ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
-        )
         existing = {}
         if self.instance.pk:
             existing = {t.target_group_id: t.planned_count for t in self.instance.targets.all()}

@@ -6,9 +6,12 @@ tests that log in through the real form; most tests use ``client.force_login`` i
 """
 
 import datetime
+import io
 
 import factory
 from factory.django import DjangoModelFactory
+from PIL import Image
+from pypdf import PdfWriter
 
 from doanthanhnien.models import Unit, User
 from models_registry.models import RegistrationTarget
@@ -41,9 +44,25 @@ class UserFactory(DjangoModelFactory):
 
 # --- The programme (models_registry) -------------------------------------------------------
 
-# The smallest files each upload check accepts, recognised by their first bytes.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def _pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (0, 94, 184)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# Small real files that the upload checks (pypdf, Pillow) accept. A PNG made by Pillow comes
+# back byte for byte from the upload's re-encoding.
+PDF_BYTES = _pdf_bytes()
+PNG_BYTES = _png_bytes()
 
 
 class TargetGroupFactory(DjangoModelFactory):

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from models_registry.models import Registration
+from tests.factories import PDF_BYTES
 
 from .conftest import PHONE, new_page, screenshot
 
@@ -35,7 +36,7 @@ def test_register_return_fix_approve_counts_as_done(
     call_command("seed_demo", force=True, verbosity=0)
     base = live_server.url
     plan = tmp_path / "ke-hoach.pdf"
-    plan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    plan.write_bytes(PDF_BYTES)
 
     # 1. The secretary registers a model and submits it.
     xa = _person(chromium, log_in, base, "demo_xa")
