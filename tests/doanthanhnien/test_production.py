@@ -11,6 +11,7 @@ import os
 import re
 import runpy
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,33 @@ def test_every_static_file_a_template_names_was_collected(static_root):
 
     assert "css/portal.css" in named
     assert sorted(named - manifest.keys()) == []
+
+
+def _make_run_dry(**env):
+    inherited = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")}
+    result = subprocess.run(
+        ["make", "--dry-run", "run"],
+        cwd=BASE_DIR,
+        env={**inherited, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return next(line for line in result.stdout.splitlines() if "runserver" in line)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make: apt-get install make")
+def test_make_run_points_mail_links_at_the_port_it_serves():
+    assert _make_run_dry().startswith('SITE_URL="http://127.0.0.1:8000" ')
+    assert _make_run_dry(PORT="8123") == (
+        'SITE_URL="http://127.0.0.1:8123" .venv/bin/python manage.py runserver 127.0.0.1:8123'
+    )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make: apt-get install make")
+def test_make_run_keeps_a_site_url_it_is_given():
+    line = _make_run_dry(PORT="8123", SITE_URL="https://portal.example.org")
+
+    assert line.startswith('SITE_URL="https://portal.example.org" ')
+    assert line.endswith("runserver 127.0.0.1:8123")
