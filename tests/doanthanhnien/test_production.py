@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(settings.BASE_DIR)
 MANAGE = BASE_DIR / "manage.py"
@@ -40,13 +41,21 @@ def _server_environment(**extra):
     }
 
 
+def _settings_module(env):
+    """The settings module evaluated in the environment ``env`` (None unsets), as a dict."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            if value is None:
+                patch.delenv(name, raising=False)
+            else:
+                patch.setenv(name, value)
+        return runpy.run_path(str(BASE_DIR / "doanthanhnien" / "settings.py"))
+
+
 @pytest.fixture(scope="module")
 def production_settings():
-    """The settings module evaluated as on the server (`DEBUG=0`), as a dict."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in _server_environment().items():
-            patch.setenv(name, value)
-        return runpy.run_path(str(BASE_DIR / "doanthanhnien" / "settings.py"))
+    """The settings module evaluated as on the server (`DEBUG=0`)."""
+    return _settings_module(_server_environment())
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +213,47 @@ def test_make_run_keeps_a_site_url_it_is_given():
 
     assert line.startswith('SITE_URL="https://portal.example.org" ')
     assert line.endswith("runserver 127.0.0.1:8123")
+
+
+POSTGRES = "postgres://portal:secret@db.example.org:5432/portal"
+
+
+@pytest.mark.parametrize("database_url", [None, POSTGRES])
+def test_database_connections_persist_with_health_checks_by_default(database_url):
+    values = _settings_module(
+        {"DATABASE_URL": database_url, "CONN_MAX_AGE": None, "CONN_HEALTH_CHECKS": None}
+    )
+
+    database = values["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 600
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_database_connections_can_be_configured():
+    values = _settings_module(
+        {"DATABASE_URL": POSTGRES, "CONN_MAX_AGE": "0", "CONN_HEALTH_CHECKS": "0"}
+    )
+
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is False
+
+
+def test_a_bad_connection_setting_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="CONN_HEALTH_CHECKS"):
+        _settings_module({"CONN_HEALTH_CHECKS": "sometimes"})
+
+
+@pytest.mark.parametrize("seconds", ["-1", "28800", "99999999"])
+def test_the_session_refresh_interval_is_bounded_by_the_session_age(seconds):
+    with pytest.raises(ImproperlyConfigured, match="SESSION_REFRESH_SECONDS"):
+        _settings_module({"SESSION_REFRESH_SECONDS": seconds, "SESSION_COOKIE_AGE": "28800"})
+
+
+def test_sessions_are_not_written_on_every_request():
+    values = _settings_module({})
+
+    assert values["SESSION_SAVE_EVERY_REQUEST"] is False
+    middleware = values["MIDDLEWARE"]
+    # Right after SessionMiddleware, whose response phase saves what the refresh marks.
+    refresh = middleware.index("doanthanhnien.session_refresh.SessionRefreshMiddleware")
+    assert middleware[refresh - 1] == "django.contrib.sessions.middleware.SessionMiddleware"
