@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
-    "axes",
+    "doanthanhnien.axes_config.LogInMonitoringConfig",  # django-axes
     "csp",
     "doanthanhnien",
     "models_registry",
