@@ -254,6 +254,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     # Switch off only behind a TLS-terminating proxy that redirects by itself.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A monitor or load balancer asks /healthz over plain HTTP, next to the app.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("USE_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -169,6 +169,22 @@ def test_the_admin_renders_with_hashed_static_files(client, admin_user, producti
         _assert_served_as_collected(client, url, production)
 
 
+def test_plain_http_is_redirected_except_for_the_health_check(
+    client, db, settings, production_settings
+):
+    # The server's own security settings; the client's handler is built at its first request.
+    settings.SECURE_SSL_REDIRECT = production_settings["SECURE_SSL_REDIRECT"]
+    settings.SECURE_REDIRECT_EXEMPT = production_settings["SECURE_REDIRECT_EXEMPT"]
+
+    login = client.get("/accounts/login/")
+    health = client.get("/healthz")
+
+    assert login.status_code == 301
+    assert login["Location"] == "https://testserver/accounts/login/"
+    assert health.status_code == 200
+    assert health.content == b"ok"
+
+
 def test_every_static_file_a_template_names_was_collected(static_root):
     # With the manifest storage a name missing from the manifest is a 500 on that page only:
     # check all templates, not just the pages rendered above.
