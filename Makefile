@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts, unless an address is given.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+# Debian packages beyond Python (Chromium, fonts, HarfBuzz, gettext, pdftoppm): installed when
+# missing and possible (root with apt-get), otherwise listed; see the script.
+SYSTEM_DEPS := scripts/install-system-deps
 
 .PHONY: run test lint format messages bench clean
 
@@ -17,11 +22,13 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime
+	$(SYSTEM_DEPS) run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL="$(SITE_URL)" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
+	$(SYSTEM_DEPS) test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

@@ -9,6 +9,11 @@ from . import services
 from .forms import DATE_FORMFIELD_OVERRIDES
 from .models import Unit, UnitSuccession, User
 
+# The admin speaks as the portal, not as "Django administration".
+admin.site.site_header = _("Support for disadvantaged youth: system administration")
+admin.site.site_title = _("Portal administration")
+admin.site.index_title = _("System administration")
+
 
 class UnitByCodeWidget(widgets.ForeignKeyWidget):
     """A parent named by its code; when a code was reused, the most recent unit wins."""

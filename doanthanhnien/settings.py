@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
-    "axes",
+    "doanthanhnien.axes_config.LogInMonitoringConfig",  # django-axes
     "csp",
     "doanthanhnien",
     "models_registry",
@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "doanthanhnien.session_refresh.SessionRefreshMiddleware",
     "doanthanhnien.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,10 +123,13 @@ TEMPLATES = [
 ]
 
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+# Persistent connections: opening one costs more than most pages' queries. The health check
+# replaces a connection the database closed (a restart) before a request uses it.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -157,8 +161,15 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a working day of inactivity and when the browser closes on shared PCs.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Not a write per page view: SessionRefreshMiddleware pushes the expiry forward at most this
+# often (see doanthanhnien/session_refresh.py).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 5 * 60)
+if not 0 <= SESSION_REFRESH_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        "SESSION_REFRESH_SECONDS must be at least 0 and shorter than SESSION_COOKIE_AGE."
+    )
 
 # Login throttling: lock a username+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -251,6 +262,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     # Switch off only behind a TLS-terminating proxy that redirects by itself.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A monitor or load balancer asks /healthz over plain HTTP, next to the app.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("USE_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -9,8 +9,12 @@ Use the ``browser_page`` fixture; parametrize it indirectly for another viewport
 ``log_in(page, username, password)`` goes through the real login form. Screenshots go to
 ``test-artifacts/`` (ignored by git) through ``screenshot(page, name)``; ``overflowing(page)``
 lists what makes a page scroll sideways.
+
+Where Chromium is not installed (a fresh machine without root), every browser test is skipped
+with a reason that names the package; ``scripts/install-system-deps test`` installs it.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +25,9 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; CHROMIUM names another executable (another distribution's path).
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM_PACKAGE = "chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,6 +36,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def require_chromium():
+    """Skip the calling test, naming the package to install, when Chromium is not there."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(
+            f"Chromium is not installed at {CHROMIUM}: "
+            f"apt-get install {CHROMIUM_PACKAGE} (or run scripts/install-system-deps test as root)"
+        )
 
 
 @pytest.fixture
@@ -41,6 +56,7 @@ def chromium(monkeypatch, live_server):
     refuse database access from it ("SynchronousOnlyOperation"); the tests only drive the
     browser and set up data, so the check is switched off while the browser is open.
     """
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
