@@ -222,7 +222,6 @@ def _seed_current(*, stdout) -> None:
                 "description": sample["description"],
                 "area": f"Các thôn, tổ dân phố của {unit.name.replace('Đoàn ', '')}",
                 "implementers": f"Ban Chấp hành {unit.name}; Bí thư chi đoàn các thôn",
-                "contact": f"Bí thư {unit.name}: 0912 {100 + index:03d} {200 + 7 * index:03d}",
                 "partners": sample["typical_partners"].replace(" huyện", ""),
                 "start_date": date(2026, 1, 5 + index),
                 "created_by": secretary,
