@@ -46,7 +46,8 @@ STATES_2022 = [
 DEMO_XA_CODE = "18550"
 NEW_TREE_START = date(2025, 7, 1)
 
-# The current period: one row per commune of the post-2025 tree (code, state, late, sample).
+# The current period: one row per commune of the post-2025 tree: code, state (or LATE: submitted
+# after the deadline), row of the sample models.
 # Hương Đô (18550 again: it took over Hương Trà's area) is demo_xa_moi's: a draft to finish.
 LATE = "late"
 STATES_2026 = [
