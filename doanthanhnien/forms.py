@@ -73,12 +73,7 @@ class PortalPasswordResetForm(PasswordResetForm):
 
 
 def unit_label(unit: Unit) -> str:
-    if unit.valid_to:
-        return _("%(name)s (until %(date)s)") % {
-            "name": unit.name,
-            "date": unit.valid_to.strftime("%d/%m/%Y"),
-        }
-    return unit.name
+    return unit.choice_label
 
 
 class AccountCreateForm(forms.ModelForm):

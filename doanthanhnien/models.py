@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .text import fold, sort_key
 
+# The first day the portal holds records for; a unit valid since then needs no year in its label.
+RECORDS_START = date(2020, 1, 1)
+
 
 class Unit(models.Model):
     """A union (Đoàn) in the tree: the province, district-level unions, grassroots unions.
@@ -55,7 +58,7 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
-    valid_from = models.DateField(_("valid from"), default=date(2020, 1, 1))
+    valid_from = models.DateField(_("valid from"), default=RECORDS_START)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     doc_symbol = models.CharField(
@@ -109,6 +112,23 @@ class Unit(models.Model):
             from .services import unit_rewrite_path
 
             unit_rewrite_path(unit=self, new_path=path)
+
+    @property
+    def choice_label(self) -> str:
+        """The unit's name as every choice list shows it: the years it existed, so that the
+        "Đoàn xã Xuân Lộc" of 2020–2025 and the one formed in 2025 can be told apart."""
+        if self.valid_to is not None:
+            return _("%(name)s (%(first)s–%(last)s)") % {
+                "name": self.name,
+                "first": self.valid_from.year,
+                "last": self.valid_to.year,
+            }
+        if self.valid_from > RECORDS_START:
+            return _("%(name)s (from %(first)s)") % {
+                "name": self.name,
+                "first": self.valid_from.year,
+            }
+        return self.name
 
     @property
     def is_grassroots(self) -> bool:

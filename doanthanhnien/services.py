@@ -62,6 +62,7 @@ class LoadReport:
     new_units_linked: int = 0
     former_units: int = 0
     former_units_linked: int = 0
+    former_unlinked: list[str] = field(default_factory=list)
 
 
 def _upsert(*, code, valid_from, defaults, report: LoadReport) -> Unit:
@@ -180,6 +181,8 @@ def units_load_ha_tinh(fixtures: Path = FIXTURES) -> LoadReport:
             old_by_bare[bare] = unit
 
     old_names = list(old_by_bare)
+    new_by_code: dict[str, Unit] = {}
+    resolutions: dict[str, tuple[str, date | None]] = {}
     with open(fixtures / "units-2025.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             prefix, unit_kind = _GRASSROOTS[row["kind"]]
@@ -205,6 +208,8 @@ def units_load_ha_tinh(fixtures: Path = FIXTURES) -> LoadReport:
                 number = resolution.group(1).strip()
                 day, month, year = (int(g) for g in resolution.group(2, 3, 4))
                 when = date(year, month, day)
+            new_by_code[row["code"]] = unit
+            resolutions[row["code"]] = (number, when)
             predecessors = parse_predecessors(note, bare, old_names)
             if not predecessors:
                 report.unmatched.append(unit.name)
@@ -221,14 +226,44 @@ def units_load_ha_tinh(fixtures: Path = FIXTURES) -> LoadReport:
                     },
                 )
                 report.links += created
+    report.links += _link_merged_before_2025(fixtures, old_by_bare, new_by_code, resolutions)
     report.former_units = len(old_by_bare)
-    report.former_units_linked = (
-        UnitSuccession.objects.filter(predecessor__in=old_by_bare.values())
-        .values("predecessor")
-        .distinct()
-        .count()
+    linked = set(
+        UnitSuccession.objects.filter(predecessor__in=old_by_bare.values()).values_list(
+            "predecessor", flat=True
+        )
     )
+    report.former_units_linked = len(linked)
+    report.former_unlinked = sorted(u.name for u in old_by_bare.values() if u.pk not in linked)
     return report
+
+
+def _link_merged_before_2025(fixtures, old_by_bare, new_by_code, resolutions) -> int:
+    """Links the 2025 notes cannot give: former unions merged on 1/1/2025 under another name,
+    or spelled differently in the resolution (see fixtures/ha-tinh/README.md)."""
+    path = fixtures / "merged-2025-01.csv"
+    if not path.exists():
+        return 0
+    old_by_code = {u.code: u for u in old_by_bare.values()}
+    created_links = 0
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            former = old_by_code.get(row["former_code"])
+            successor = new_by_code.get(row["successor_code"])
+            if former is None or successor is None:
+                continue
+            # A row names the former unit too: refuse a code that points somewhere else.
+            bare = re.sub(r"^(Xã|Phường|Thị trấn)\s+", "", row["former_name"])
+            if not former.name.endswith(f" {bare}"):
+                raise ValueError(f"{path.name}: {row['former_code']} is not {row['former_name']}")
+            number, when = resolutions[row["successor_code"]]
+            _, created = UnitSuccession.objects.update_or_create(
+                successor=successor,
+                predecessor=former,
+                defaults={"partial": False, "resolution_number": number, "resolution_date": when},
+            )
+            created_links += created
+    return created_links
 
 
 # --- Accounts --------------------------------------------------------------------------------

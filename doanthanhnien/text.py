@@ -23,6 +23,27 @@ def fold(text: str) -> str:
     return " ".join(unidecode(text or "").lower().split())
 
 
+# Quotation marks that open and close a quotation in a name, straight or typographic.
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’"})
+
+
+def quote_inner(text: str) -> str:
+    """A name ready to be quoted inside “…”: its own quotation marks become single ones.
+
+    Vietnamese documents quote with “…” and nest with ‘…’, so the model Câu lạc bộ “Thắp sáng
+    niềm tin” reads “Câu lạc bộ ‘Thắp sáng niềm tin’” in a sentence. Straight quotes are paired
+    left to right.
+    """
+    text = (text or "").translate(_INNER_QUOTES)
+    parts = text.split('"')
+    if len(parts) % 2 == 0:  # an odd number of straight quotes: leave them be
+        return text
+    return "".join(
+        part + ("" if i == len(parts) - 1 else ("‘" if i % 2 == 0 else "’"))
+        for i, part in enumerate(parts)
+    )
+
+
 def _letters(text: str):
     for char in unicodedata.normalize("NFC", (text or "").lower()):
         decomposed = unicodedata.normalize("NFD", char)

@@ -1,7 +1,12 @@
-"""Deterministic demo data for the programme: the 2020–2022 period in Huyện đoàn Hương Khê.
+"""Deterministic demo data for the programme, in both trees of unions.
 
-Mixed states on purpose — approved, awaiting review, returned, drafts, and unions with nothing —
-so that the review queue and the completeness page have something to show.
+- The 2020–2022 period in Huyện đoàn Hương Khê (the tree retired on 30/06/2025).
+- The 2026–2027 period (2026 open) of a dozen communes of the post-2025 tree, which report
+  straight to Tỉnh đoàn Hà Tĩnh: how the portal runs today.
+
+Mixed states on purpose — approved, awaiting review, returned, drafts, late, and unions with
+nothing — so that the review queue and the completeness page have something to show. Every
+step is keyed on what it creates, so running it again adds nothing.
 """
 
 import csv
@@ -39,6 +44,32 @@ STATES_2022 = [
 ]  # fmt: skip
 # Hương Trà (demo_xa) has 2020–2021 history but nothing yet for 2022: the demo journey adds it.
 DEMO_XA_CODE = "18550"
+NEW_TREE_START = date(2025, 7, 1)
+
+# The current period: one row per commune of the post-2025 tree: code, state (or LATE: submitted
+# after the deadline), row of the sample models.
+# Hương Đô (18550 again: it took over Hương Trà's area) is demo_xa_moi's: a draft to finish.
+LATE = "late"
+STATES_2026 = [
+    ("18550", S.DRAFT, 12),  # Xã Hương Đô
+    ("18496", S.APPROVED, 14),  # Xã Hương Khê
+    ("18502", S.SUBMITTED, 20),  # Xã Hà Linh
+    ("18532", S.RETURNED, 9),  # Xã Hương Phố
+    ("18544", S.APPROVED, 18),  # Xã Hương Xuân
+    ("18547", LATE, 3),  # Xã Phúc Trạch: submitted after the deadline
+    ("18073", S.APPROVED, 13),  # Phường Thành Sen
+    ("18100", S.SUBMITTED, 10),  # Phường Trần Phú
+    ("18133", S.RETURNED, 15),  # Xã Hương Sơn
+    ("18406", S.DRAFT, 16),  # Xã Can Lộc
+    ("18394", S.APPROVED, 7),  # Xã Cổ Đạm
+    ("18685", S.SUBMITTED, 1),  # Xã Cẩm Bình
+]
+RETURN_REASONS = [
+    "Chưa nêu rõ người phụ trách và số lượng đối tượng thụ hưởng theo từng nhóm; "
+    "đề nghị bổ sung kế hoạch triển khai.",
+    "Kinh phí dự kiến chưa tách nguồn Đoàn và nguồn xã hội hóa; "
+    "đề nghị ghi rõ đơn vị phối hợp sau khi sắp xếp địa bàn xã mới.",
+]
 
 
 def _pdf(title: str) -> bytes:
@@ -59,9 +90,30 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
+def _straighten_renamed(unit, name: str) -> None:
+    """Demo databases seeded before the sample names took Vietnamese quotation marks hold
+    'Câu lạc bộ "Thắp sáng niềm tin"': give that model its new name instead of a twin."""
+    straight = name.replace("“", '"').replace("”", '"')
+    if straight == name:
+        return
+    for model in SupportModel.objects.filter(unit=unit, name=straight):
+        model.name = name
+        model.save()
+
+
+def _samples() -> list[dict]:
+    with open(SAMPLE, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def seed_programme(*, stdout) -> None:
     # The data migration loads these; a flushed test database may have lost them.
     load_reference_data(TargetGroup, ModelCategory)
+    _seed_2020_2022(stdout=stdout)
+    _seed_current(stdout=stdout)
+
+
+def _seed_2020_2022(*, stdout) -> None:
     period, _ = Period.objects.get_or_create(
         name="Giai đoạn 2020–2022", defaults={"start_year": 2020, "end_year": 2022}
     )
@@ -80,8 +132,7 @@ def seed_programme(*, stdout) -> None:
         return
     officer = User.objects.filter(username="demo_huyen").first()
     units = list(district.children.filter(kind__in=Unit.GRASSROOTS_KINDS).order_by("code"))
-    with open(SAMPLE, encoding="utf-8") as handle:
-        samples = list(csv.DictReader(handle))
+    samples = _samples()
     groups = {g.code: g for g in TargetGroup.objects.all()}
     categories = {c.code: c for c in ModelCategory.objects.all()}
 
@@ -89,6 +140,7 @@ def seed_programme(*, stdout) -> None:
     for index, unit in enumerate(units):
         sample = samples[index % len(samples)]
         secretary = User.objects.filter(unit=unit, role=User.Role.SECRETARY).first()
+        _straighten_renamed(unit, sample["name"])
         model, new = SupportModel.objects.get_or_create(
             unit=unit,
             name=sample["name"],
@@ -130,9 +182,106 @@ def seed_programme(*, stdout) -> None:
     stdout.write(f"Demo programme: {period.name}, {created} registrations added.")
 
 
-def _registration(model, period_year, state, secretary, officer, index):
+def _seed_current(*, stdout) -> None:
+    """The 2026–2027 period on the post-2025 tree, reviewed by Tỉnh đoàn Hà Tĩnh."""
+    period, _ = Period.objects.get_or_create(
+        name="Giai đoạn 2026–2027", defaults={"start_year": 2026, "end_year": 2027}
+    )
+    years = {}
+    for year in (2026, 2027):
+        years[year], _ = PeriodYear.objects.get_or_create(
+            period=period,
+            year=year,
+            defaults={
+                "registration_deadline": date(year, 3, 31),
+                "report_deadline": date(year, 12, 15),
+            },
+        )
+    officer = User.objects.filter(username="demo_tinh_duyet").first()
+    units = {
+        u.code: u
+        for u in Unit.objects.filter(
+            code__in=[code for code, _, _ in STATES_2026], valid_from=NEW_TREE_START
+        )
+    }
+    samples = _samples()
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    categories = {c.code: c for c in ModelCategory.objects.all()}
+    created = 0
+    for index, (code, state, sample_index) in enumerate(STATES_2026):
+        unit = units.get(code)
+        if unit is None:
+            continue
+        sample = samples[sample_index % len(samples)]
+        secretary = User.objects.filter(unit=unit, role=User.Role.SECRETARY).first()
+        _straighten_renamed(unit, sample["name"])
+        model, new = SupportModel.objects.get_or_create(
+            unit=unit,
+            name=sample["name"],
+            defaults={
+                "category": categories[int(sample["category"])],
+                "description": sample["description"],
+                "area": f"Các thôn, tổ dân phố của {unit.name.replace('Đoàn ', '')}",
+                "implementers": f"Ban Chấp hành {unit.name}; Bí thư chi đoàn các thôn",
+                "partners": sample["typical_partners"].replace(" huyện", ""),
+                "start_date": date(2026, 1, 5 + index),
+                "created_by": secretary,
+            },
+        )
+        if new:
+            model.target_groups.set(
+                [groups[int(code)] for code in sample["target_groups"].split(";")]
+            )
+            done_steps = 6 if state == S.APPROVED else 5
+            ModelStep.objects.bulk_create(
+                [
+                    ModelStep(
+                        support_model=model,
+                        step=step,
+                        done=step <= done_steps,
+                        done_on=date(2026, 1 + step // 3, 2 + 4 * step)
+                        if step <= done_steps
+                        else None,
+                    )
+                    for step in ModelStep.Step.values
+                ]
+            )
+        if model.registrations.filter(year=2026).exists():
+            continue
+        late = state == LATE
+        reason = RETURN_REASONS[index % len(RETURN_REASONS)]
+        _registration(
+            model,
+            years[2026],
+            S.SUBMITTED if late else state,
+            secretary,
+            officer,
+            index,
+            submitted_on=date(2026, 4, 21) if late else date(2026, 3, 2 + 2 * index),
+            decided_on=date(2026, 4, 8 + index),
+            late=late,
+            reason=reason,
+        )
+        created += 1
+    stdout.write(f"Demo programme: {period.name}, {created} registrations added.")
+
+
+def _registration(
+    model,
+    period_year,
+    state,
+    secretary,
+    officer,
+    index,
+    *,
+    submitted_on=None,
+    decided_on=None,
+    late=False,
+    reason=RETURN_REASONS[0],
+):
     year = period_year.year
-    submitted = date(year, 3, 10 + index % 15) if state != S.DRAFT else None
+    submitted = (submitted_on or date(year, 3, 10 + index % 15)) if state != S.DRAFT else None
+    decided = decided_on or date(year, 4, 5)
     registration = Registration(
         support_model=model,
         unit=model.unit,
@@ -146,16 +295,13 @@ def _registration(model, period_year, state, secretary, officer, index):
         planned_budget=(5 + index % 6) * 1_000_000,
         budget_sources="Quỹ Đoàn xã; nguồn xã hội hóa",
         submitted_at=_at(submitted) if submitted else None,
-        is_late=False,
+        is_late=late,
         created_by=secretary,
     )
     if state == S.RETURNED:
-        registration.last_reason = (
-            "Chưa nêu rõ người phụ trách và số lượng đối tượng thụ hưởng theo từng nhóm; "
-            "đề nghị bổ sung kế hoạch triển khai."
-        )
+        registration.last_reason = reason
     if state in (S.APPROVED, S.RETURNED):
-        registration.decided_at = _at(date(year, 4, 5))
+        registration.decided_at = _at(decided)
     registration.plan_document.save(
         f"ke-hoach-{year}.pdf", ContentFile(_pdf(f"Ke hoach trien khai mo hinh {year}")), save=False
     )
@@ -169,14 +315,17 @@ def _registration(model, period_year, state, secretary, officer, index):
         )
     if state == S.DRAFT:
         return
-    RegistrationTransition.objects.create(
+    submit = RegistrationTransition.objects.create(
         registration=registration, from_status=S.DRAFT, to_status=S.SUBMITTED, actor=secretary
     )
+    # The history shows when things happened in the demo's story, not when it was seeded.
+    RegistrationTransition.objects.filter(pk=submit.pk).update(at=registration.submitted_at)
     if state in (S.APPROVED, S.RETURNED):
-        RegistrationTransition.objects.create(
+        decision = RegistrationTransition.objects.create(
             registration=registration,
             from_status=S.SUBMITTED,
             to_status=state,
             actor=officer,
             comment=registration.last_reason,
         )
+        RegistrationTransition.objects.filter(pk=decision.pk).update(at=registration.decided_at)

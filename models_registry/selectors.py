@@ -2,7 +2,18 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Replace
 from django.utils import timezone
 
 from doanthanhnien.models import Unit
@@ -214,20 +225,56 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet:
     if filters.target_group:
         # The only many-valued join: the one filter that can repeat rows.
         qs = qs.filter(support_model__target_groups=filters.target_group).distinct()
-    if filters.q:
-        for word in fold(filters.q).split():
+    order = ["status", "-submitted_at", "unit__name_sort", "pk"]
+    words = fold(filters.q).split()
+    if words:
+        for word in words:
             qs = qs.filter(support_model__search_text__contains=word)
+        qs = _ranked_by_whole_words(qs, words)
+        order.insert(0, "search_rank")
     return (
         qs.select_related("support_model__category", "unit__parent", "period_year__period")
         .prefetch_related("support_model__target_groups")
-        .order_by("status", "-submitted_at", "unit__name_sort", "pk")
+        .order_by(*order)
     )
+
+
+# What ends a word in a folded search text besides a space: 'clb "thap sang niem tin"'.
+_WORD_BREAKS = "\"'(),.;:-/"
+
+
+def _ranked_by_whole_words(qs: QuerySet, words: list[str]) -> QuerySet:
+    """Annotate ``search_rank``: 0 when the query appears as whole words in that order
+    ("huong tra" in "… doan xa huong tra"), 1 when each word is a whole word somewhere, 2 when
+    a word only matches inside a longer one ("tra" in "trach", "trao"). Plain REPLACE, || and
+    LIKE: the same SQL on SQLite and PostgreSQL."""
+    padded = Concat(Value(" "), "support_model__search_text", Value(" "), output_field=CharField())
+    for char in _WORD_BREAKS:
+        padded = Replace(padded, Value(char), Value(" "))
+    phrase = Q(search_padded__contains=f" {' '.join(words)} ")
+    each_word = Q(*(Q(search_padded__contains=f" {word} ") for word in words))
+    return qs.annotate(search_padded=padded).annotate(
+        search_rank=Case(
+            When(phrase, then=Value(0)),
+            When(each_word, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def waiting_count(*, user, period_year: PeriodYear) -> int:
+    """How many registrations await review: exactly the rows the card's link lists (the queue
+    filtered on "submitted" for the year), for read-only provincial staff as for reviewers."""
+    filters = QueueFilters(year=period_year.year, status=S.SUBMITTED)
+    return review_queue(user=user, filters=filters).count()
 
 
 def queue_choices(*, user) -> dict:
     return {
+        # Labelled with Unit.choice_label: the same name in both trees shows its years.
         "units": scoped(user, Unit.objects.filter(kind__in=Unit.GRASSROOTS_KINDS)).order_by(
-            "name_sort"
+            "name_sort", "valid_from"
         ),
         "categories": ModelCategory.objects.all(),
         "target_groups": TargetGroup.objects.all(),
@@ -309,15 +356,8 @@ def home_panels(*, user, params) -> dict:
         panels["programme"]["models"] = unit_models(user=user, unit=unit)
     else:
         stats = completeness(user=user, period_year=period_year)
-        waiting = 0
-        if user_may(user, Perm.REVIEW):
-            waiting = (
-                scoped(user, Registration.objects.all(), Perm.REVIEW)
-                .filter(year=period_year.year, status=S.SUBMITTED)
-                .count()
-            )
         panels["programme"]["completeness"] = stats
-        panels["programme"]["waiting"] = waiting
+        panels["programme"]["waiting"] = waiting_count(user=user, period_year=period_year)
         panels["programme"]["laggards"] = [r for r in stats.rows if r.total == 0][:10]
     panels["programme"]["is_reviewer"] = user_may(user, Perm.REVIEW)
     return panels

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.formats import number_format
 
+from doanthanhnien.text import quote_inner
+
 register = template.Library()
 
 
@@ -18,3 +20,9 @@ def money(value):
     if value is None or value == "":
         return ""
     return f"{number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)} đ"
+
+
+@register.filter
+def inner_quotes(value):
+    """For a name placed inside “…”: its own “…” become ‘…’ (see text.quote_inner)."""
+    return quote_inner(str(value or ""))

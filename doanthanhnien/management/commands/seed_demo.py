@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -6,16 +8,31 @@ from django.db import transaction
 from doanthanhnien.models import Unit, User
 
 DEMO_PASSWORD = "DoanHaTinh@2020"
+OLD_TREE = date(2020, 1, 1)  # the tree of 2020 – 30/06/2025, where the 2020–2022 demo lives
+NEW_TREE = date(2025, 7, 1)  # the communes under the province since 01/07/2025
+SUCCESSOR_OF = "successor of"
 
-# (username, role, unit code, valid_from year of the unit's tree, full name)
+# (username, role, (unit code, tree) or (SUCCESSOR_OF, former unit code), family name, name)
 DEMO_ACCOUNTS = [
-    ("demo_tinh", User.Role.PROVINCIAL, "42", "Nguyễn Thị", "Hà"),
-    ("demo_huyen", User.Role.OFFICER, "444", "Trần Văn", "Hùng"),
-    ("demo_btv", User.Role.STANDING, "444", "Lê Thị", "Mai"),
-    ("demo_xa", User.Role.SECRETARY, "18550", "Phan Văn", "Tú"),
-    ("demo_xa2", User.Role.SECRETARY, "18553", "Võ Thị", "Lan"),
-    ("demo_admin", User.Role.ADMIN, "42", "Hoàng Minh", "Quân"),
+    ("demo_tinh", User.Role.PROVINCIAL, ("42", OLD_TREE), "Nguyễn Thị", "Hà"),
+    ("demo_huyen", User.Role.OFFICER, ("444", OLD_TREE), "Trần Văn", "Hùng"),
+    ("demo_btv", User.Role.STANDING, ("444", OLD_TREE), "Lê Thị", "Mai"),
+    ("demo_xa", User.Role.SECRETARY, ("18550", OLD_TREE), "Phan Văn", "Tú"),
+    ("demo_xa2", User.Role.SECRETARY, ("18553", OLD_TREE), "Võ Thị", "Lan"),
+    ("demo_admin", User.Role.ADMIN, ("42", OLD_TREE), "Hoàng Minh", "Quân"),
+    # The portal today: the provincial union reviews the communes directly.
+    ("demo_tinh_duyet", User.Role.OFFICER, ("42", OLD_TREE), "Đặng Thị", "Thu"),
+    # The commune that took over Hương Trà's area (demo_xa's), found through the succession.
+    ("demo_xa_moi", User.Role.SECRETARY, (SUCCESSOR_OF, "18550"), "Nguyễn Văn", "Hải"),
 ]
+
+
+def demo_unit(where) -> Unit:
+    first, second = where
+    if first == SUCCESSOR_OF:
+        former = Unit.objects.get(code=second, valid_from=OLD_TREE)
+        return former.succeeded_by.get(valid_from=NEW_TREE)
+    return Unit.objects.get(code=first, valid_from=second)
 
 
 class Command(BaseCommand):
@@ -29,26 +46,42 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with DEBUG off (use --force).")
         call_command("load_units", stdout=self.stdout)
         with transaction.atomic():
-            for username, role, code, last_name, first_name in DEMO_ACCOUNTS:
-                # Demo people work in the tree where the demo data lives: the 2020–2025 one.
-                unit = Unit.objects.filter(code=code).order_by("valid_from").first()
-                user, created = User.objects.get_or_create(
-                    username=username,
-                    defaults={
-                        "role": role,
-                        "unit": unit,
-                        "last_name": last_name,
-                        "first_name": first_name,
-                        "email": f"{username}@example.org",
-                    },
-                )
-                user.role, user.unit, user.is_active = role, unit, True
-                user.is_staff = user.is_superuser = role == User.Role.ADMIN
-                user.set_password(DEMO_PASSWORD)
-                user.save()
+            for username, role, where, last_name, first_name in DEMO_ACCOUNTS:
+                unit = demo_unit(where)
+                user = self.account(username, role, unit, last_name, first_name)
                 self.stdout.write(f"  {username} ({user.get_role_display()}, {unit.name})")
             self.seed_programme()
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {DEMO_PASSWORD}"))
+
+    def account(self, username, role, unit, last_name, first_name) -> User:
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "unit": unit,
+                "last_name": last_name,
+                "first_name": first_name,
+                "email": f"{username}@example.org",
+            },
+        )
+        # Put the account back in its demo state, writing only what differs: a second run
+        # changes nothing (not even the password hash, which a fresh salt would).
+        wanted = {
+            "role": role,
+            "unit_id": unit.pk,
+            "is_active": True,
+            "is_staff": role == User.Role.ADMIN,
+            "is_superuser": role == User.Role.ADMIN,
+        }
+        changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+        for field in changed:
+            setattr(user, field, wanted[field])
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed.append("password")
+        if changed:
+            user.save()
+        return user
 
     def seed_programme(self):
         from models_registry.demo import seed_programme
