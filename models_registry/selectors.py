@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from doanthanhnien.models import Unit
@@ -124,6 +124,16 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
 
 
 # --- Upper-union side ------------------------------------------------------------------------
+
+
+def units_without_submission(*, units: QuerySet, year: int) -> QuerySet:
+    """Grassroots units (from ``units``) with no registration submitted or approved for
+    ``year``. One ``Exists`` so year and status are checked on the same registration (an
+    ``exclude()`` across the relation would test them on different rows)."""
+    submitted = Registration.objects.filter(
+        unit=OuterRef("pk"), year=year, status__in=[S.SUBMITTED, S.APPROVED]
+    )
+    return units.filter(~Exists(submitted), kind__in=Unit.GRASSROOTS_KINDS)
 
 
 def grassroots_units(*, user, period_year: PeriodYear) -> QuerySet:
