@@ -40,8 +40,8 @@ def download(client, registration) -> tuple[int, bytes]:
     response = client.get(reverse("registry:registration-plan", args=[registration.pk]))
     if response.status_code != 200:
         return response.status_code, b""
+    # Reading it all closes the response (the test client does that once the stream ends).
     body = b"".join(response.streaming_content)
-    response.close()
     return response.status_code, body
 
 
