@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -356,7 +355,7 @@ def registration_create(
 
 def _store_new_plan(registration: Registration, plan, *, actor) -> None:
     """Put a newly uploaded plan on ``registration`` (saved by the caller)."""
-    registration.plan_document_name = os.path.basename(plan.name)[:255]
+    registration.plan_document_name = os.path.basename(plan.name or "")[:255]
     registration.plan_document = plan
     registration._history_user = actor if getattr(actor, "pk", None) else None
     registration._change_reason = "plan uploaded"
@@ -366,7 +365,7 @@ def _new_upload(fields: dict):
     """The new plan among ``fields``, or None. Only a fresh upload counts: a stored file
     handed back (as a bound ModelForm does when no file is chosen) leaves the plan alone."""
     plan = fields.pop("plan_document", None)
-    if not plan or isinstance(plan, FieldFile) or not isinstance(plan, UploadedFile):
+    if not plan or isinstance(plan, FieldFile):
         return None
     return plan
 

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.admin import site
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -365,3 +366,22 @@ def test_a_carried_over_draft_does_not_share_last_years_file(
 
     assert download(as_secretary, registration_a) == (200, PDF_BYTES)
     assert media_files() == [stored]
+
+
+def test_the_service_takes_a_new_file_from_code_too(
+    secretary_a, registration_a, media_files, django_capture_on_commit_callbacks
+):
+    # Commands and imports hand over plain Django files, not form uploads.
+    old = registration_a.plan_document.name
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_update(
+            actor=secretary_a,
+            registration=registration_a,
+            counts={},
+            plan_document=ContentFile(PDF_BYTES, name="Kế hoạch từ lệnh.pdf"),
+        )
+
+    registration_a.refresh_from_db()
+    assert registration_a.plan_document.name != old
+    assert registration_a.plan_document_name == "Kế hoạch từ lệnh.pdf"
+    assert media_files() == [registration_a.plan_document.name]
