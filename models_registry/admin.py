@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -112,10 +114,28 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     list_filter = ["year", "status", "is_late"]
     search_fields = ["support_model__name", "support_model__search_text", "unit__name"]
     list_select_related = ["support_model", "unit"]
-    # Status changes only through the transition service (the actions), never by hand.
-    readonly_fields = ["status", "submitted_at", "decided_at", "is_late", "last_reason"]
+    # Status changes only through the transition service (the actions), never by hand. The
+    # plan only through the portal's form and its "remove" action: the stock file widget's
+    # "clear" box would drop the plan without a trace, and a file put here would skip the
+    # upload checks and keep the old file's name.
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "decided_at",
+        "is_late",
+        "last_reason",
+        "plan",
+    ]
+    exclude = ["plan_document"]
     raw_id_fields = ["support_model", "unit", "carried_over_from", "period_year"]
     # An administrator's upload gets the same content checks as a secretary's.
     formfield_overrides = {models.FileField: {"form_class": DocumentField}}
     inlines = [TargetInline, TransitionInline]
     actions = [approve, return_incomplete]
+
+    @admin.display(description=_("implementation plan"))
+    def plan(self, obj):
+        if not obj.plan_document:
+            return "—"
+        url = reverse("registry:registration-plan", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.plan_document_name or url)

@@ -6,7 +6,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -135,6 +137,16 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
 
 
 # --- Upper-union side ------------------------------------------------------------------------
+
+
+def units_without_submission(*, units: QuerySet, year: int) -> QuerySet:
+    """Grassroots units (from ``units``) with no registration submitted or approved for
+    ``year``. One ``Exists`` so year and status are checked on the same registration (an
+    ``exclude()`` across the relation would test them on different rows)."""
+    submitted = Registration.objects.filter(
+        unit=OuterRef("pk"), year=year, status__in=[S.SUBMITTED, S.APPROVED]
+    )
+    return units.filter(~Exists(submitted), kind__in=Unit.GRASSROOTS_KINDS)
 
 
 def grassroots_units(*, user, period_year: PeriodYear) -> QuerySet:

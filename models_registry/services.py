@@ -5,12 +5,13 @@ commands alike. The rules are data (``TRANSITIONS``); the function locks the row
 current state, updates it conditionally, writes the audit row and sends mail after commit.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,13 +62,13 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.APPROVED, S.REOPENED): Rule(Perm.REVIEW, reason_required=True),
 }
 
+# Who may move a registration into each status (every rule into a status shares a perm).
+TARGET_PERMS: dict[str, Perm] = {to: rule.perm for (_, to), rule in TRANSITIONS.items()}
+
 ACTION_TARGETS = {"submit": S.SUBMITTED, "approve": S.APPROVED, "return": S.RETURNED,
                   "reopen": S.REOPENED}  # fmt: skip
-# Who may ask for each action, read off TRANSITIONS (every rule into a status shares a perm).
-ACTION_PERMS = {
-    action: next(rule.perm for (_, into), rule in TRANSITIONS.items() if into == to)
-    for action, to in ACTION_TARGETS.items()
-}
+# Who may ask for each action, read off TRANSITIONS.
+ACTION_PERMS = {action: TARGET_PERMS[to] for action, to in ACTION_TARGETS.items()}
 
 _ALREADY = {
     S.SUBMITTED: gettext_lazy("This registration has already been submitted."),
@@ -157,6 +158,13 @@ def registration_transition(
         )
         if current is None:
             raise PermissionDenied
+        # Permission first: someone who may not act on this registration learns nothing
+        # about its state from the answer.
+        perm = TARGET_PERMS.get(to)
+        if perm is None:  # no rule leads there from any state: the same answer for all
+            raise InvalidTransition(_("That action is not possible."))
+        if not _may(actor, current, perm):
+            raise PermissionDenied
         rule = TRANSITIONS.get((current.status, to))
         if rule is None:
             if current.status == to or (to == S.SUBMITTED and current.status == S.APPROVED):
@@ -165,8 +173,6 @@ def registration_transition(
                 _("This registration is now “%(status)s”; that action is no longer possible.")
                 % {"status": current.get_status_display()}
             )
-        if not _may(actor, current, rule.perm):
-            raise PermissionDenied
         if not current.period_year.period.is_open:
             raise InvalidTransition(
                 _("The period %(period)s is closed: its registrations can no longer change.")
@@ -330,7 +336,7 @@ def registration_create(
         raise RegistrationError(
             _("This model is already registered for %(year)s.") % {"year": period_year.year}
         )
-    plan = fields.pop("plan_document", None)
+    plan = _new_upload(fields)
     with transaction.atomic():
         registration = Registration(
             support_model=model,
@@ -341,20 +347,39 @@ def registration_create(
             **fields,
         )
         if plan:
-            registration.plan_document_name = plan.name[:255]
-            registration.plan_document = plan
+            _store_new_plan(registration, plan, actor=actor)
         registration.save()
         _save_targets(registration, counts)
     return registration
 
 
+def _store_new_plan(registration: Registration, plan, *, actor) -> None:
+    """Put a newly uploaded plan on ``registration`` (saved by the caller)."""
+    registration.plan_document_name = os.path.basename(plan.name or "")[:255]
+    registration.plan_document = plan
+    registration._history_user = actor if getattr(actor, "pk", None) else None
+    registration._change_reason = "plan uploaded"
+
+
+def _new_upload(fields: dict):
+    """The new plan among ``fields``, or None. Only a fresh upload counts: a stored file
+    handed back (as a bound ModelForm does when no file is chosen) leaves the plan alone."""
+    plan = fields.pop("plan_document", None)
+    if not plan or isinstance(plan, FieldFile):
+        return None
+    return plan
+
+
 def registration_update(
     *, actor, registration: Registration, counts: dict[int, int], **fields
 ) -> Registration:
+    """Save the unit's changes to an editable registration. ``plan_document``, when given,
+    is a new upload that replaces the stored plan (whose file is deleted after commit);
+    without it the stored plan is kept as it is."""
     _check_own_unit(actor, registration.unit)
     if not registration.period_year.period.is_open:
         raise RegistrationError(_("This period is closed."))
-    plan = fields.pop("plan_document", None)
+    plan = _new_upload(fields)
     with transaction.atomic():
         # Re-check the state under a lock: a submit in another tab must not be overwritten.
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -365,61 +390,105 @@ def registration_update(
             )
         for key, value in fields.items():
             setattr(registration, key, value)
+        # The stored plan, never the instance's: whatever a form put on ``registration``.
+        registration.plan_document = locked.plan_document.name
+        registration.plan_document_name = locked.plan_document_name
+        old = locked.plan_document.name or None
         if plan:
-            # The stored file, not the instance's: a bound ModelForm has already put the new
-            # upload on ``registration``.
-            old = locked.plan_document.name or None
-            registration.plan_document_name = plan.name[:255]
-            registration.plan_document = plan
-            if old:
-                storage = registration.plan_document.storage
-                transaction.on_commit(lambda: storage.delete(old))
+            _store_new_plan(registration, plan, actor=actor)
         registration.status = locked.status
         registration.save()
+        if plan and old and old != registration.plan_document.name:
+            storage = registration.plan_document.storage
+            transaction.on_commit(lambda: storage.delete(old))
         _save_targets(registration, counts)
     return registration
 
 
-def registration_carry_over(*, actor, registration: Registration) -> Registration:
-    """Continue a model into the next programme year: a new draft pre-filled from this one."""
+def registration_plan_remove(*, actor, registration: Registration) -> Registration:
+    """Remove the plan of an editable registration, on the unit's explicit request.
+
+    The change is in the registration's history (who, when, which file); the file is deleted
+    after commit. Submitting again will ask for a plan.
+    """
     _check_own_unit(actor, registration.unit)
+    if not registration.period_year.period.is_open:
+        raise RegistrationError(_("This period is closed."))
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().filter(pk=registration.pk).get()
+        if locked.status not in Registration.EDITABLE:
+            raise RegistrationError(
+                _("This registration is “%(status)s” and can no longer be edited.")
+                % {"status": locked.get_status_display()}
+            )
+        if not locked.plan_document:
+            raise RegistrationError(_("This registration has no plan to remove."))
+        old, old_name = locked.plan_document.name, locked.plan_document_name
+        storage = locked.plan_document.storage
+        locked.plan_document = ""
+        locked.plan_document_name = ""
+        locked._history_user = actor if getattr(actor, "pk", None) else None
+        locked._change_reason = f"plan removed: {old_name}"[:100]
+        locked.save(update_fields=["plan_document", "plan_document_name", "updated_at"])
+        transaction.on_commit(lambda: storage.delete(old))
+    return locked
+
+
+def registration_carry_over(*, actor, registration: Registration) -> Registration:
+    """Continue an approved model into the next open programme year: a new draft pre-filled
+    from this one (without its plan: each year's plan is uploaded anew)."""
+    _check_own_unit(actor, registration.unit)
+    # Re-read: the caller's copy may be stale, and only an approved registration continues.
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status != S.APPROVED:
+        raise RegistrationError(
+            _("Only an approved registration can be continued into the next year.")
+        )
     next_year = next_open_year(registration)
     if next_year is None:
         raise RegistrationError(
             _("There is no open programme year after %(year)s.") % {"year": registration.year}
         )
+    already = RegistrationError(
+        _("This model is already registered for %(year)s.") % {"year": next_year.year}
+    )
     if _already_registered(registration, next_year):
-        raise RegistrationError(
-            _("This model is already registered for %(year)s.") % {"year": next_year.year}
-        )
+        raise already
     counts = {t.target_group_id: t.planned_count for t in registration.targets.all()}
-    with transaction.atomic():
-        new = Registration.objects.create(
-            support_model=registration.support_model,
-            unit=registration.unit,
-            period_year=next_year,
-            year=next_year.year,
-            expected_results=registration.expected_results,
-            planned_budget=registration.planned_budget,
-            budget_sources=registration.budget_sources,
-            carried_over_from=registration,
-            created_by=actor,
-        )
-        _save_targets(new, counts)
+    try:
+        with transaction.atomic():
+            new = Registration.objects.create(
+                support_model=registration.support_model,
+                unit=registration.unit,
+                period_year=next_year,
+                year=next_year.year,
+                expected_results=registration.expected_results,
+                planned_budget=registration.planned_budget,
+                budget_sources=registration.budget_sources,
+                carried_over_from=registration,
+                created_by=actor,
+            )
+            _save_targets(new, counts)
+    except IntegrityError as error:
+        # Two taps (or two tabs) at once: the unique (model, year) constraint stops the second.
+        raise already from error
     return new
 
 
 # --- Reminders --------------------------------------------------------------------------------
 
 
-def units_without_submission(*, units, year: int):
-    """Grassroots units (from ``units``) with no registration submitted or approved for ``year``."""
-    return units.exclude(
-        Q(registrations__year=year) & Q(registrations__status__in=[S.SUBMITTED, S.APPROVED])
-    ).filter(kind__in=Unit.GRASSROOTS_KINDS)
+@dataclass(frozen=True)
+class ReminderResult:
+    """What one reminder run did: mails sent, unions reminded, and the unions left out
+    because they have no active secretary with an e-mail address."""
+
+    mails: int
+    unions: int
+    without_email: int
 
 
-def reminders_send_by(*, actor, period_year: PeriodYear) -> int:
+def reminders_send_by(*, actor, period_year: PeriodYear) -> ReminderResult:
     """The "Remind" button: an upper-union officer reminds the unions in their area."""
     if not user_may(actor, Perm.REVIEW):
         raise PermissionDenied
@@ -429,19 +498,20 @@ def reminders_send_by(*, actor, period_year: PeriodYear) -> int:
     return reminders_send(year=period_year.year, units=units, actor=actor)
 
 
-def reminders_send(*, year: int, units, actor=None, today: date | None = None) -> int:
+def reminders_send(*, year: int, units, actor=None, today: date | None = None) -> ReminderResult:
     """Mail the secretaries of ``units`` that have not submitted for ``year``.
 
-    A unit already reminded today is skipped, whoever reminded it. Returns mails sent.
+    A union already mailed today is skipped, whoever reminded it; a union whose run today
+    reached nobody (no secretary with an e-mail yet) is tried again.
     """
     today = today or timezone.localdate()
-    sent = 0
-    for unit in units_without_submission(units=units, year=year).distinct():
+    sent = unions = without_email = 0
+    for unit in selectors.units_without_submission(units=units, year=year):
         with transaction.atomic():
-            log, created = ReminderLog.objects.get_or_create(
+            log, created = ReminderLog.objects.select_for_update().get_or_create(
                 unit=unit, year=year, sent_on=today, defaults={"sent_by": actor}
             )
-            if not created:
+            if not created and log.recipients > 0:
                 continue
             recipients = list(
                 User.objects.filter(unit=unit, role=User.Role.SECRETARY, is_active=True).exclude(
@@ -449,12 +519,16 @@ def reminders_send(*, year: int, units, actor=None, today: date | None = None) -
                 )
             )
             log.recipients = len(recipients)
-            log.save(update_fields=["recipients"])
-            if recipients:
-                transaction.on_commit(
-                    lambda unit=unit, recipients=recipients: notifications.reminder(
-                        unit=unit, year=year, recipients=recipients
-                    )
+            log.sent_by = actor
+            log.save(update_fields=["recipients", "sent_by"])
+            if not recipients:
+                without_email += 1
+                continue
+            transaction.on_commit(
+                lambda unit=unit, recipients=recipients: notifications.reminder(
+                    unit=unit, year=year, recipients=recipients
                 )
-                sent += len(recipients)
-    return sent
+            )
+            sent += len(recipients)
+            unions += 1
+    return ReminderResult(mails=sent, unions=unions, without_email=without_email)

@@ -15,6 +15,11 @@ urlpatterns = [
     path("registrations/<int:pk>/edit/", views.registration_edit, name="registration-edit"),
     path("registrations/<int:pk>/plan/", views.registration_plan, name="registration-plan"),
     path(
+        "registrations/<int:pk>/plan/remove/",
+        views.registration_plan_remove,
+        name="registration-plan-remove",
+    ),
+    path(
         "registrations/<int:pk>/carry-over/",
         views.registration_carry_over,
         name="registration-carry-over",

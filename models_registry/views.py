@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -332,6 +332,48 @@ def registration_plan(request, pk):
     )
 
 
+@login_required
+def registration_plan_remove(request, pk):
+    """Removing a plan is its own action: a page that names the file, then a POST."""
+    registration = get_object_or_404(
+        scoped(
+            request.user,
+            Registration.objects.select_related("support_model", "period_year__period"),
+            Perm.EDIT,
+        ),
+        pk=pk,
+    )
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if not registration.is_editable or not registration.period_year.period.is_open:
+        messages.error(
+            request,
+            _("This registration is “%(status)s” and can no longer be edited.")
+            % {"status": registration.get_status_display()},
+        )
+        return redirect("registry:registration-detail", pk=pk)
+    if not registration.plan_document:
+        messages.info(request, _("This registration has no plan to remove."))
+        return redirect("registry:registration-edit", pk=pk)
+    if request.method == "POST":
+        try:
+            services.registration_plan_remove(actor=request.user, registration=registration)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+            return redirect("registry:registration-detail", pk=pk)
+        messages.success(
+            request,
+            _("The plan “%(name)s” was removed. Upload a new plan before submitting.")
+            % {"name": registration.plan_document_name},
+        )
+        return redirect("registry:registration-edit", pk=pk)
+    return render(
+        request,
+        "models_registry/registration_plan_remove.html",
+        {"registration": registration, "model": registration.support_model},
+    )
+
+
 # --- Upper-union pages -----------------------------------------------------------------------
 
 
@@ -413,17 +455,30 @@ def completeness_remind(request):
     if period_year is None:
         raise Http404
     try:
-        sent = services.reminders_send_by(actor=request.user, period_year=period_year)
+        result = services.reminders_send_by(actor=request.user, period_year=period_year)
     except services.RegistrationError as error:
         messages.error(request, error.message)
         return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
-    messages.success(
-        request,
-        ngettext(
-            "Reminder sent to %(n)s secretary of a union that has not submitted yet.",
-            "Reminders sent to %(n)s secretaries of unions that have not submitted yet.",
-            sent,
+    if result.mails or not result.without_email:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(n)s secretary of a union that has not submitted yet.",
+                "Reminders sent to %(n)s secretaries of unions that have not submitted yet.",
+                result.mails,
+            )
+            % {"n": result.mails},
         )
-        % {"n": sent},
-    )
+    if result.without_email:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s union that has not submitted has no secretary with an e-mail address: "
+                "it was not reminded. Add its secretary's address in Accounts.",
+                "%(n)s unions that have not submitted have no secretary with an e-mail "
+                "address: they were not reminded. Add their secretaries' addresses in Accounts.",
+                result.without_email,
+            )
+            % {"n": result.without_email},
+        )
     return redirect(reverse("registry:completeness") + f"?year={period_year.year}")

@@ -329,9 +329,9 @@ def test_reminders_go_out_again_the_next_day(
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = [
-            reminders_send(year=2022, units=units, today=today),
-            reminders_send(year=2022, units=units, today=today),
-            reminders_send(year=2022, units=units, today=today + datetime.timedelta(days=1)),
+            reminders_send(year=2022, units=units, today=today).mails,
+            reminders_send(year=2022, units=units, today=today).mails,
+            reminders_send(year=2022, units=units, today=today + datetime.timedelta(days=1)).mails,
         ]
 
     assert sent == [2, 0, 2]
