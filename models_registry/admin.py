@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,9 +13,9 @@ from .models import (
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     SupportModel,
     TargetGroup,
+    WorkflowTransition,
 )
 
 
@@ -60,11 +61,11 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
 
-class TransitionInline(admin.TabularInline):
-    model = RegistrationTransition
+class TransitionInline(GenericTabularInline):
+    model = WorkflowTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "at", "comment"]
+    fields = readonly_fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
 
     def has_add_permission(self, request, obj=None):
         return False

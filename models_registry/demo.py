@@ -21,7 +21,6 @@ from .models import (
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     SupportModel,
     TargetGroup,
 )
@@ -169,14 +168,14 @@ def _registration(model, period_year, state, secretary, officer, index):
         )
     if state == S.DRAFT:
         return
-    RegistrationTransition.objects.create(
-        registration=registration, from_status=S.DRAFT, to_status=S.SUBMITTED, actor=secretary
+    registration.transitions.create(
+        action="submit", from_status=S.DRAFT, to_status=S.SUBMITTED, actor=secretary
     )
     if state in (S.APPROVED, S.RETURNED):
-        RegistrationTransition.objects.create(
-            registration=registration,
+        registration.transitions.create(
+            action="approve" if state == S.APPROVED else "return",
             from_status=S.SUBMITTED,
             to_status=state,
             actor=officer,
-            comment=registration.last_reason,
+            reason=registration.last_reason,
         )

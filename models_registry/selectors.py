@@ -14,7 +14,6 @@ from .models import (
     ModelStep,
     PeriodYear,
     Registration,
-    RegistrationTransition,
     SupportModel,
     TargetGroup,
 )
@@ -287,7 +286,7 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
 
 
 def registration_history(*, registration: Registration) -> QuerySet:
-    return RegistrationTransition.objects.filter(registration=registration).select_related("actor")
+    return registration.transitions.select_related("actor")
 
 
 # --- Home page panels ------------------------------------------------------------------------

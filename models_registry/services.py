@@ -24,7 +24,6 @@ from .models import (
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     ReminderLog,
     SupportModel,
 )
@@ -213,12 +212,12 @@ def registration_transition(
             history_user=actor if getattr(actor, "pk", None) else None,
             history_change_reason=comment[:100] or to,
         )
-        RegistrationTransition.objects.create(
-            registration=current,
+        current.transitions.create(
+            action=next(a for a, t in ACTION_TARGETS.items() if t == to),
             from_status=from_status,
             to_status=to,
             actor=actor if getattr(actor, "pk", None) else None,
-            comment=comment,
+            reason=comment,
         )
         transaction.on_commit(
             lambda: notifications.registration_changed(registration=current, actor=actor)
