@@ -1,11 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import services, workflow
 from .models import (
     ModelCategory,
     ModelStep,
@@ -71,40 +68,6 @@ class TransitionInline(GenericTabularInline):
         return False
 
 
-def _run(modeladmin, request, queryset, to, comment=""):
-    done = 0
-    for registration in queryset:
-        try:
-            services.registration_transition(registration, to, actor=request.user, comment=comment)
-            done += 1
-        except (services.InvalidTransition, PermissionDenied) as error:
-            modeladmin.message_user(
-                request, f"{registration}: {getattr(error, 'message', error)}", messages.ERROR
-            )
-    if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(n)s registration changed.", "%(n)s registrations changed.", done)
-            % {"n": done},
-        )
-
-
-@admin.action(description=_("Approve selected registrations"))
-def approve(modeladmin, request, queryset):
-    _run(modeladmin, request, queryset, Registration.Status.APPROVED)
-
-
-@admin.action(description=_("Return selected registrations (reason: incomplete)"))
-def return_incomplete(modeladmin, request, queryset):
-    _run(
-        modeladmin,
-        request,
-        queryset,
-        Registration.Status.RETURNED,
-        comment=str(_("Returned by the administrator: incomplete.")),
-    )
-
-
 @admin.register(Registration)
 class RegistrationAdmin(SimpleHistoryAdmin):
     list_display = ["support_model", "unit", "year", "status", "is_late", "submitted_at"]
@@ -115,4 +78,4 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "submitted_at", "decided_at", "is_late", "last_reason"]
     raw_id_fields = ["support_model", "unit", "carried_over_from", "period_year"]
     inlines = [TargetInline, TransitionInline]
-    actions = [approve, return_incomplete]
+    actions = workflow.admin_actions(services.REGISTRATION_WORKFLOW)

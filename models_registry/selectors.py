@@ -285,10 +285,6 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
     )
 
 
-def registration_history(*, registration: Registration) -> QuerySet:
-    return registration.transitions.select_related("actor")
-
-
 # --- Home page panels ------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from models_registry import services
-from models_registry.models import Registration, RegistrationTransition
+from models_registry.models import Registration, WorkflowTransition
 from models_registry.services import InvalidTransition, registration_transition
 from tests.factories import RegistrationFactory
 
@@ -57,11 +57,11 @@ def test_concurrent_approve_and_return_make_exactly_one_transition(
     assert len(losers) == 1, outcomes
     registration.refresh_from_db()
     assert registration.status == {"approve": S.APPROVED, "return": S.RETURNED}[winners[0]]
-    decisions = RegistrationTransition.objects.filter(registration=registration).exclude(
+    decisions = WorkflowTransition.objects.filter(registration=registration).exclude(
         to_status=S.SUBMITTED
     )
     assert decisions.count() == 1
-    assert RegistrationTransition.objects.filter(registration=registration).count() == 2
+    assert WorkflowTransition.objects.filter(registration=registration).count() == 2
 
 
 # --- The same guarantees on any database -----------------------------------------------------
@@ -79,7 +79,7 @@ def test_a_second_approval_is_refused_with_a_clear_message(
         registration_transition(stale, S.APPROVED, actor=standing)
 
     assert error.value.message == "This registration has already been approved."
-    assert RegistrationTransition.objects.filter(registration=registration).count() == 1
+    assert WorkflowTransition.objects.filter(registration=registration).count() == 1
 
 
 def test_a_return_after_an_approval_is_refused(english, make_registration, model_a, officer):
@@ -113,4 +113,4 @@ def test_a_change_between_the_read_and_the_write_is_caught(
         registration_transition(registration_a, S.SUBMITTED, actor=secretary_a)
 
     assert "Someone else changed this registration" in error.value.message
-    assert not RegistrationTransition.objects.exists()
+    assert not WorkflowTransition.objects.exists()
