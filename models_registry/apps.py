@@ -6,3 +6,7 @@ class ModelsRegistryConfig(AppConfig):
     name = "models_registry"
     verbose_name = _("Support models")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The workflow specs register themselves when their modules load.
+        from . import report_services, services  # noqa: F401

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import selectors, services, workflow
+from . import report_selectors, report_services, selectors, services, workflow
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
 
@@ -267,6 +267,13 @@ def registration_detail(request, pk):
             "transitions": workflow.history(registration),
             "actions": actions,
             "buttons": workflow.buttons(registration, actions),
+            "reports": [
+                report_selectors.report_row(r)
+                for r in registration.reports.select_related("registration__period_year")
+            ],
+            "report_kinds": report_services.report_kinds_available(
+                registration=registration, user=request.user
+            ),
             "next_year": services.next_open_year(registration) if "carry_over" in actions else None,
         },
     )
