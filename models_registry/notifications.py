@@ -60,7 +60,9 @@ def workflow_changed(*, obj, actor, transition) -> int:
     )
 
 
-def reminder(*, unit, year: int, recipients) -> int:
+def reminder(
+    *, unit, year: int, recipients, missing_registration=True, missing_report=False
+) -> int:
     period_year = PeriodYear.objects.filter(year=year).order_by("-period__start_year").first()
     link = settings.SITE_URL + reverse("registry:my-unit") + f"?year={year}"
     return _send(
@@ -72,5 +74,7 @@ def reminder(*, unit, year: int, recipients) -> int:
             "period_year": period_year,
             "sender": unit.parent or unit,
             "link": link,
+            "missing_registration": missing_registration,
+            "missing_report": missing_report,
         },
     )

@@ -9,6 +9,7 @@ from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
 
+from . import report_selectors
 from .models import (
     ModelCategory,
     ModelStep,
@@ -302,6 +303,9 @@ def home_panels(*, user, params) -> dict:
             user=user, unit=unit, period_year=period_year
         )
         panels["programme"]["models"] = unit_models(user=user, unit=unit)
+        panels["programme"]["reports_due"] = report_selectors.reports_due(
+            user=user, unit=unit, period_year=period_year
+        )
     else:
         stats = completeness(user=user, period_year=period_year)
         waiting = 0
@@ -313,6 +317,9 @@ def home_panels(*, user, params) -> dict:
             )
         panels["programme"]["completeness"] = stats
         panels["programme"]["waiting"] = waiting
+        panels["programme"]["reports_waiting"] = report_selectors.waiting_reports(
+            user=user, year=period_year.year
+        )
         panels["programme"]["laggards"] = [r for r in stats.rows if r.total == 0][:10]
     panels["programme"]["is_reviewer"] = user_may(user, Perm.REVIEW)
     return panels

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from doanthanhnien.models import Unit, User
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import notifications, selectors, workflow
+from . import notifications, report_selectors, selectors, workflow
 from .models import (
     ModelStep,
     PeriodYear,
@@ -408,13 +408,22 @@ def reminders_send_by(*, actor, period_year: PeriodYear) -> int:
 
 
 def reminders_send(*, year: int, units, actor=None, today: date | None = None) -> int:
-    """Mail the secretaries of ``units`` that have not submitted for ``year``.
+    """Mail the secretaries of ``units`` that have not submitted for ``year``, or whose
+    approved model's final result report is due and not in.
 
     A unit already reminded today is skipped, whoever reminded it. Returns mails sent.
     """
     today = today or timezone.localdate()
+    no_registration = set(
+        units_without_submission(units=units, year=year).values_list("pk", flat=True)
+    )
+    report_missing = set(
+        report_selectors.units_with_report_missing(units=units, year=year, today=today)
+        .filter(kind__in=Unit.GRASSROOTS_KINDS)
+        .values_list("pk", flat=True)
+    )
     sent = 0
-    for unit in units_without_submission(units=units, year=year).distinct():
+    for unit in Unit.objects.filter(pk__in=no_registration | report_missing).order_by("pk"):
         with transaction.atomic():
             log, created = ReminderLog.objects.get_or_create(
                 unit=unit, year=year, sent_on=today, defaults={"sent_by": actor}
@@ -431,7 +440,11 @@ def reminders_send(*, year: int, units, actor=None, today: date | None = None) -
             if recipients:
                 transaction.on_commit(
                     lambda unit=unit, recipients=recipients: notifications.reminder(
-                        unit=unit, year=year, recipients=recipients
+                        unit=unit,
+                        year=year,
+                        recipients=recipients,
+                        missing_registration=unit.pk in no_registration,
+                        missing_report=unit.pk in report_missing,
                     )
                 )
                 sent += len(recipients)

@@ -48,6 +48,9 @@ def my_unit(request):
         context["mine"] = selectors.unit_year_status(
             user=request.user, unit=unit, period_year=period_year
         )
+        context["reports_due"] = report_selectors.reports_due(
+            user=request.user, unit=unit, period_year=period_year
+        )
     context["models"] = selectors.unit_models(user=request.user, unit=unit)
     context["unit"] = unit
     return render(request, "models_registry/my_unit.html", context)

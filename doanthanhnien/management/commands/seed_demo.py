@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from doanthanhnien import extensions
 from doanthanhnien.models import Unit, User
 
 DEMO_PASSWORD = "DoanHaTinh@2020"
@@ -47,10 +48,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 self.stdout.write(f"  {username} ({user.get_role_display()}, {unit.name})")
-            self.seed_programme()
+            # The programme apps add their demo data (registered in their AppConfig.ready()).
+            for seed in extensions.demo_seeders():
+                seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {DEMO_PASSWORD}"))
-
-    def seed_programme(self):
-        from models_registry.demo import seed_programme
-
-        seed_programme(stdout=self.stdout)
