@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services, workflow
+from . import report_services, services, workflow
 from .models import (
     ModelCategory,
     ModelStep,
@@ -10,6 +10,9 @@ from .models import (
     PeriodYear,
     Registration,
     RegistrationTarget,
+    ResultReport,
+    ResultReportEvidence,
+    ResultReportTarget,
     SupportModel,
     TargetGroup,
     WorkflowTransition,
@@ -79,3 +82,28 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["support_model", "unit", "carried_over_from", "period_year"]
     inlines = [TargetInline, TransitionInline]
     actions = workflow.admin_actions(services.REGISTRATION_WORKFLOW)
+
+
+class ReportTargetInline(admin.TabularInline):
+    model = ResultReportTarget
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    model = ResultReportEvidence
+    extra = 0
+    fields = ["file", "original_name", "caption", "publishable", "consent_confirmed"]
+    readonly_fields = ["original_name"]
+
+
+@admin.register(ResultReport)
+class ResultReportAdmin(SimpleHistoryAdmin):
+    list_display = ["registration", "kind", "unit", "year", "status", "is_late", "submitted_at"]
+    list_filter = ["year", "kind", "status", "is_late"]
+    search_fields = ["registration__support_model__name", "unit__name"]
+    list_select_related = ["registration__support_model", "unit"]
+    # Status changes only through the workflow (the actions), never by hand.
+    readonly_fields = ["status", "submitted_at", "decided_at", "is_late", "last_reason"]
+    raw_id_fields = ["registration", "unit"]
+    inlines = [ReportTargetInline, EvidenceInline, TransitionInline]
+    actions = workflow.admin_actions(report_services.REPORT_WORKFLOW)
