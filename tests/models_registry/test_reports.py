@@ -13,6 +13,7 @@ from models_registry.models import (
     MAX_DONG,
     Registration,
     ResultReport,
+    ResultReportEvidence,
     ResultReportTarget,
     WorkflowTransition,
 )
@@ -491,3 +492,31 @@ def test_units_with_a_report_missing(
     period_year.report_deadline = timezone.localdate() + datetime.timedelta(days=200)
     period_year.save()
     assert not units_with_report_missing(units=units, year=2022).exists()
+
+
+# --- Demo data -----------------------------------------------------------------------------------
+
+
+def test_seed_demo_adds_accepted_and_returned_reports_with_history(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    counts = (ResultReport.objects.count(), WorkflowTransition.objects.count())
+
+    statuses = set(ResultReport.objects.values_list("status", flat=True))
+    assert {R.ACCEPTED, R.RETURNED, R.SUBMITTED} <= statuses
+    for report in ResultReport.objects.exclude(status=R.DRAFT):
+        assert report.transitions.filter(action="submit").exists()
+        assert report.targets.filter(total__gt=0).exists()
+        assert report.evidence.exists()
+    returned = ResultReport.objects.filter(status=R.RETURNED)
+    assert all(r.last_reason and r.transitions.filter(action="return").exists() for r in returned)
+    # Some photos may go to the library, never without consent.
+    evidence = ResultReportEvidence.objects.all()
+    assert evidence.filter(publishable=True, consent_confirmed=True).exists()
+    assert not evidence.filter(publishable=True, consent_confirmed=False).exists()
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert (ResultReport.objects.count(), WorkflowTransition.objects.count()) == counts
