@@ -42,18 +42,16 @@ class ReportRow:
 
 
 def report_row(report: ResultReport, *, reviewable: bool = False, today=None) -> ReportRow:
-    today = today or timezone.localdate()
-    deadline = report.registration.period_year.report_deadline
-    waiting = report.status in (R.DRAFT, R.RETURNED)
+    state = workflow.row(report, today=today)
     return ReportRow(
         report=report,
-        status_label=report.get_status_display(),
-        badge=workflow.spec_for(report).badge(report.status),
+        status_label=state.status_label,
+        badge=state.badge,
         kind_label=report.get_kind_display(),
-        done=report.status == R.ACCEPTED,
-        needs_reason=report.status == R.RETURNED and bool(report.last_reason),
-        late=report.is_late or (waiting and today > deadline),
-        deadline=deadline,
+        done=state.done,
+        needs_reason=state.needs_reason,
+        late=state.late,
+        deadline=report.registration.period_year.report_deadline,
         reviewable=reviewable,
     )
 

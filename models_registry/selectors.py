@@ -9,7 +9,7 @@ from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
 
-from . import report_selectors
+from . import report_selectors, workflow
 from .models import (
     ModelCategory,
     ModelStep,
@@ -116,6 +116,8 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
         todos.append(Todo("register"))
     return {
         "registrations": registrations,
+        # The same registrations with their rules decided once (badge, reason, late, done).
+        "rows": [workflow.row(r) for r in registrations],
         "counts": counts,
         "todos": todos,
         "is_late": timezone.localdate() > period_year.registration_deadline,

@@ -153,6 +153,11 @@ REGISTRATION_WORKFLOW = workflow.register(
         url=lambda r: reverse("registry:registration-detail", args=[r.pk]),
         mail_prefix="registration",
         noun_plural=gettext_lazy("registrations"),
+        done_states=(S.APPROVED,),
+        reason_labels={
+            S.RETURNED: gettext_lazy("Reason for return"),
+            S.REOPENED: gettext_lazy("Reason for reopening"),
+        },
     )
 )
 

@@ -270,6 +270,7 @@ def registration_detail(request, pk):
             "transitions": workflow.history(registration),
             "actions": actions,
             "buttons": workflow.buttons(registration, actions),
+            "row": workflow.row(registration),
             "reports": [
                 report_selectors.report_row(r)
                 for r in registration.reports.select_related("registration__period_year")

@@ -96,6 +96,11 @@ class WorkflowSpec:
     notify: Callable[..., object] | None = None  # notify(obj, actor=, transition=)
     lock_related: tuple[str, ...] = ()
     url: Callable[[Model], str] | None = None  # the object's page, for mails
+    done_states: tuple[str, ...] = ()  # nothing left to do (approved, accepted)
+    # States whose last reason must be shown next to the object, with its heading.
+    reason_labels: dict = field(default_factory=dict)
+    # States that count as "still not in" once the deadline has passed (late although unsent).
+    overdue_states: tuple[str, ...] = ()
     mail_prefix: str = ""
     noun_plural: str | Promise = ""
     _by_action: dict = field(default_factory=dict, repr=False)
@@ -263,6 +268,44 @@ def bulk_transition(objects, action: str, *, actor, reason: str = "") -> tuple[i
         except (InvalidTransition, PermissionDenied) as error:
             problems.append(f"{obj}: {getattr(error, 'message', None) or _('not allowed')}")
     return done, problems
+
+
+# --- Rows for pages and exports: each rule computed once ---------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """An object with the rules about its state already decided, so that templates, PDFs and
+    workbooks show them without re-deriving anything."""
+
+    obj: Model
+    status_label: str
+    badge: str
+    done: bool
+    needs_reason: bool
+    reason_label: str
+    late: bool
+
+    @property
+    def pk(self):
+        return self.obj.pk
+
+
+def row(obj: Model, *, today: date | None = None) -> StatusRow:
+    """``obj`` as a StatusRow. The spec's deadline must be loaded (select_related)."""
+    spec = spec_for(obj)
+    today = today or timezone.localdate()
+    reason_label = spec.reason_labels.get(obj.status, "")
+    overdue = obj.status in spec.overdue_states and today > spec.deadline(obj)
+    return StatusRow(
+        obj=obj,
+        status_label=obj.get_status_display(),
+        badge=spec.badge(obj.status),
+        done=obj.status in spec.done_states,
+        needs_reason=bool(reason_label) and bool(obj.last_reason),
+        reason_label=str(reason_label),
+        late=bool(obj.is_late) or overdue,
+    )
 
 
 # --- Admin actions, read off the spec --------------------------------------------------------

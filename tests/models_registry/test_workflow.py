@@ -190,3 +190,62 @@ def test_the_core_app_does_not_import_the_programme_app():
                 if n.split(".")[0] in ("models_registry", "reports")
             ]
     assert offenders == []
+
+
+# --- Rows: the rules decided once, for pages and exports -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "done", "needs_reason", "label", "badge"),
+    [
+        (S.APPROVED, "", True, False, "", "text-bg-success"),
+        (S.RETURNED, "Thiếu kế hoạch", False, True, "Reason for return", "text-bg-danger"),
+        (S.REOPENED, "Sửa ngân sách", False, True, "Reason for reopening", "text-bg-info"),
+        (S.RETURNED, "", False, False, "Reason for return", "text-bg-danger"),
+        (S.SUBMITTED, "", False, False, "", "text-bg-warning"),
+    ],
+)
+def test_a_registration_row(
+    english, make_registration, model_a, status, reason, done, needs_reason, label, badge
+):
+    registration = make_registration(model_a, status, last_reason=reason)
+
+    row = workflow.row(registration)
+
+    assert (row.done, row.needs_reason, row.reason_label, row.badge) == (
+        done,
+        needs_reason,
+        label,
+        badge,
+    )
+    assert row.late is False  # a registration is late only when submitted late
+
+
+def test_a_report_still_out_after_its_deadline_is_late(model_a, period_year):
+    import datetime
+
+    from django.utils import timezone
+
+    period_year.report_deadline = timezone.localdate() - datetime.timedelta(days=1)
+    period_year.save()
+    registration = RegistrationFactory(
+        support_model=model_a, period_year=period_year, status=S.APPROVED
+    )
+    draft = ResultReportFactory(registration=registration)
+    accepted = ResultReportFactory(registration=registration, kind="interim", status=R.ACCEPTED)
+
+    assert workflow.row(draft).late is True
+    assert workflow.row(accepted).late is False
+    assert workflow.row(accepted).done is True
+
+
+def test_my_union_page_shows_the_reason_from_the_row(
+    client, make_registration, model_a, secretary_a
+):
+    make_registration(model_a, S.REOPENED, last_reason="Sửa ngân sách theo thực tế")
+    client.force_login(secretary_a)
+
+    response = client.get(reverse("registry:my-unit"))
+
+    assert "Sửa ngân sách theo thực tế" in response.text
+    assert [row.needs_reason for row in response.context["mine"]["rows"]] == [True]
