@@ -48,7 +48,7 @@ def test_old_rows_are_copied_with_their_times_and_back_again():
     model = SupportModel.objects.create(
         unit=unit,
         name="Tủ sách",
-        category=Category.objects.first(),
+        category=Category.objects.get_or_create(code=1, defaults={"name": "Chăm sóc sức khỏe"})[0],
         description="x",
         area="x",
         implementers="x",
