@@ -137,7 +137,6 @@ REPORT_WORKFLOW = workflow.register(
         ),
         url=lambda r: reverse("registry:report-detail", args=[r.pk]),
         mail_prefix="report",
-        noun_plural=gettext_lazy("result reports"),
         done_states=(R.ACCEPTED,),
         reason_labels={R.RETURNED: gettext_lazy("Reason for return")},
         overdue_states=(R.DRAFT, R.RETURNED),

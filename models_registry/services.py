@@ -152,7 +152,6 @@ REGISTRATION_WORKFLOW = workflow.register(
         lock_related=("period_year__period", "unit", "support_model"),
         url=lambda r: reverse("registry:registration-detail", args=[r.pk]),
         mail_prefix="registration",
-        noun_plural=gettext_lazy("registrations"),
         done_states=(S.APPROVED,),
         reason_labels={
             S.RETURNED: gettext_lazy("Reason for return"),

@@ -102,7 +102,6 @@ class WorkflowSpec:
     # States that count as "still not in" once the deadline has passed (late although unsent).
     overdue_states: tuple[str, ...] = ()
     mail_prefix: str = ""
-    noun_plural: str | Promise = ""
     _by_action: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
