@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from models_registry.selectors import home_panels
-
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
 from .roles import manageable_roles, may_manage_account
@@ -38,7 +36,7 @@ def home(request):
     if user.unit_id:
         context = selectors.unit_page(unit=user.unit, user=user)
     # The programme's own widgets: what to do this year, the KPI, the review backlog.
-    context.update(home_panels(user=user, params=request.GET))
+    context.update(extensions.home_panels(user=user, params=request.GET))
     return render(request, "doanthanhnien/home.html", context)
 
 

@@ -1,13 +1,12 @@
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import report_services, services, workflow
 from .models import (
     ModelCategory,
     ModelStep,
@@ -15,9 +14,12 @@ from .models import (
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
+    ResultReport,
+    ResultReportEvidence,
+    ResultReportTarget,
     SupportModel,
     TargetGroup,
+    WorkflowTransition,
 )
 from .uploads import DocumentField
 
@@ -64,48 +66,14 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
 
-class TransitionInline(admin.TabularInline):
-    model = RegistrationTransition
+class TransitionInline(GenericTabularInline):
+    model = WorkflowTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "at", "comment"]
+    fields = readonly_fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-def _run(modeladmin, request, queryset, to, comment=""):
-    done = 0
-    for registration in queryset:
-        try:
-            services.registration_transition(registration, to, actor=request.user, comment=comment)
-            done += 1
-        except (services.InvalidTransition, PermissionDenied) as error:
-            modeladmin.message_user(
-                request, f"{registration}: {getattr(error, 'message', error)}", messages.ERROR
-            )
-    if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(n)s registration changed.", "%(n)s registrations changed.", done)
-            % {"n": done},
-        )
-
-
-@admin.action(description=_("Approve selected registrations"))
-def approve(modeladmin, request, queryset):
-    _run(modeladmin, request, queryset, Registration.Status.APPROVED)
-
-
-@admin.action(description=_("Return selected registrations (reason: incomplete)"))
-def return_incomplete(modeladmin, request, queryset):
-    _run(
-        modeladmin,
-        request,
-        queryset,
-        Registration.Status.RETURNED,
-        comment=str(_("Returned by the administrator: incomplete.")),
-    )
 
 
 @admin.register(Registration)
@@ -131,7 +99,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     # An administrator's upload gets the same content checks as a secretary's.
     formfield_overrides = {models.FileField: {"form_class": DocumentField}}
     inlines = [TargetInline, TransitionInline]
-    actions = [approve, return_incomplete]
+    actions = workflow.admin_actions(services.REGISTRATION_WORKFLOW)
 
     @admin.display(description=_("implementation plan"))
     def plan(self, obj):
@@ -139,3 +107,30 @@ class RegistrationAdmin(SimpleHistoryAdmin):
             return "—"
         url = reverse("registry:registration-plan", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.plan_document_name or url)
+
+
+class ReportTargetInline(admin.TabularInline):
+    model = ResultReportTarget
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    model = ResultReportEvidence
+    extra = 0
+    fields = ["file", "original_name", "caption", "publishable", "consent_confirmed"]
+    readonly_fields = ["original_name"]
+
+
+@admin.register(ResultReport)
+class ResultReportAdmin(SimpleHistoryAdmin):
+    list_display = ["registration", "kind", "unit", "year", "status", "is_late", "submitted_at"]
+    list_filter = ["year", "kind", "status", "is_late"]
+    search_fields = ["registration__support_model__name", "unit__name"]
+    list_select_related = ["registration__support_model", "unit"]
+    # Status changes only through the workflow (the actions), never by hand.
+    readonly_fields = ["status", "submitted_at", "decided_at", "is_late", "last_reason"]
+    raw_id_fields = ["registration", "unit"]
+    # An administrator's upload gets the same content checks as a secretary's.
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
+    inlines = [ReportTargetInline, EvidenceInline, TransitionInline]
+    actions = workflow.admin_actions(report_services.REPORT_WORKFLOW)

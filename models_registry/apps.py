@@ -6,3 +6,16 @@ class ModelsRegistryConfig(AppConfig):
     name = "models_registry"
     verbose_name = _("Support models")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The workflow specs register themselves when their modules load.
+        from doanthanhnien import extensions
+
+        from . import report_services, services  # noqa: F401
+        from .demo import seed_programme
+        from .selectors import home_panels
+
+        extensions.register_home_panel(
+            template="models_registry/_home_panels.html", context=home_panels
+        )
+        extensions.register_demo_seeder(seed_programme)

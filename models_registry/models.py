@@ -3,8 +3,11 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -273,6 +276,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    transitions = GenericRelation("WorkflowTransition", related_query_name="registration")
 
     scope_unit_field = "unit"
 
@@ -314,27 +318,224 @@ class RegistrationTarget(models.Model):
         return f"{self.target_group}: {self.planned_count}"
 
 
-class RegistrationTransition(models.Model):
-    """Audit row of one status change: who, when, from, to, why."""
+class WorkflowTransition(models.Model):
+    """Audit row of one workflow step of any reviewed object (registration, result report…):
+    who, when, which action, from which state to which, and why.
 
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="transitions"
-    )
-    from_status = models.CharField(max_length=20, choices=Registration.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Registration.Status.choices)
+    One table for every workflow (see ``workflow.py``); the object is named by content type
+    and id, and each reviewed model reaches its rows through a ``transitions`` GenericRelation.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20)
+    to_status = models.CharField(_("to"), max_length=20)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("person"),
     )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return f"{self.registration_id}: {self.from_status} → {self.to_status}"
+        return f"{self.content_type_id}/{self.object_id}: {self.from_status} → {self.to_status}"
+
+
+# Money mobilised per source: at most 1.000 tỷ đồng each — far beyond any commune's model, far
+# below what a 64-bit column holds, so a typo of extra digits is refused, not stored.
+MAX_DONG = 10**12
+# Youth supported per target group by one model: generous, but a bound.
+MAX_YOUTH = 100_000
+
+
+def evidence_upload_to(instance, filename):
+    # Random names, as for plans: the original name is kept in the database only.
+    ext = os.path.splitext(filename)[1].lower()
+    return f"evidence/{uuid.uuid4().hex}{ext}"
+
+
+class ResultReport(models.Model):
+    """A result report (báo cáo kết quả, guideline IV) of an approved registration: interim
+    (sơ kết) or final (tổng kết), reviewed by the direct upper union."""
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Interim report")
+        FINAL = "final", _("Final report")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("registration"),
+    )
+    # Denormalised from the registration so scoping and queues are one join away.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="result_reports", verbose_name=_("union")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    kind = models.CharField(_("kind of report"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    unit_address = models.CharField(_("address of the implementing union"), max_length=255)
+    area = models.CharField(
+        _("area of implementation"),
+        max_length=255,
+        help_text=_("Villages or residential groups where the model ran."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    form_and_content = models.TextField(_("form and content"), blank=True)
+    results = models.TextField(_("concrete results"), blank=True)
+    # Resources mobilised (money, and in-kind support valued in đồng), by the guideline's four
+    # sources. Four fixed columns rather than a child table: the sources are the guideline's
+    # closed list, each is bounded by its own constraint, and summaries add them in one query.
+    funds_union = models.PositiveBigIntegerField(
+        _("union funds (đồng)"), default=0, validators=[MaxValueValidator(MAX_DONG)]
+    )
+    funds_state = models.PositiveBigIntegerField(
+        _("state budget (đồng)"), default=0, validators=[MaxValueValidator(MAX_DONG)]
+    )
+    funds_sponsors = models.PositiveBigIntegerField(
+        _("sponsors (đồng)"), default=0, validators=[MaxValueValidator(MAX_DONG)]
+    )
+    funds_people = models.PositiveBigIntegerField(
+        _("contributions of people (đồng)"), default=0, validators=[MaxValueValidator(MAX_DONG)]
+    )
+    in_kind_note = models.CharField(
+        _("in-kind support"),
+        max_length=255,
+        blank=True,
+        help_text=_("What was given in kind (its value is counted in the amounts above)."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    is_late = models.BooleanField(_("submitted late"), default=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    last_reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+    transitions = GenericRelation("WorkflowTransition", related_query_name="result_report")
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("result report")
+        verbose_name_plural = _("result reports")
+        ordering = ["-year", "unit__name_sort", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "kind"], name="report_per_kind"),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{field}__lte": MAX_DONG}), name=f"report_{field}_max"
+                )
+                for field in ("funds_union", "funds_state", "funds_sponsors", "funds_people")
+            ],
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self):
+        return f"{self.registration} — {self.get_kind_display()}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def funds_total(self) -> int:
+        return self.funds_union + self.funds_state + self.funds_sponsors + self.funds_people
+
+
+class ResultReportTarget(models.Model):
+    """How many disadvantaged youth of one target group the model supported, and how many of
+    them female."""
+
+    report = models.ForeignKey(ResultReport, on_delete=models.CASCADE, related_name="targets")
+    target_group = models.ForeignKey(
+        TargetGroup, on_delete=models.PROTECT, verbose_name=_("target group")
+    )
+    total = models.PositiveIntegerField(
+        _("youth supported"), default=0, validators=[MaxValueValidator(MAX_YOUTH)]
+    )
+    female = models.PositiveIntegerField(
+        _("of whom female"), default=0, validators=[MaxValueValidator(MAX_YOUTH)]
+    )
+
+    class Meta:
+        verbose_name = _("youth supported")
+        verbose_name_plural = _("youth supported")
+        ordering = ["target_group__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "target_group"], name="report_target_unique"),
+            models.CheckConstraint(
+                condition=models.Q(female__lte=models.F("total")), name="report_female_le_total"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__lte=MAX_YOUTH), name="report_target_total_max"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target_group}: {self.total} ({self.female})"
+
+
+class ResultReportEvidence(models.Model):
+    """A photo or document attached to a report. It shows in the public library only when the
+    unit marked it publishable *and* confirmed the consent of the people in it (Decree
+    13/2023); otherwise only the unit and its upper unions see it."""
+
+    report = models.ForeignKey(ResultReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255, editable=False)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    publishable = models.BooleanField(
+        _("may be shown in the library of good models"), default=False
+    )
+    consent_confirmed = models.BooleanField(
+        _("the people shown agreed to publication"), default=False
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_unit_field = "report__unit"
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            # Publishing without consent is impossible, whatever the form or admin does.
+            models.CheckConstraint(
+                condition=models.Q(publishable=False) | models.Q(consent_confirmed=True),
+                name="evidence_publish_needs_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or self.original_name
 
 
 class ReminderLog(models.Model):

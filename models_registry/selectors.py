@@ -22,12 +22,12 @@ from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
 
+from . import report_selectors, workflow
 from .models import (
     ModelCategory,
     ModelStep,
     PeriodYear,
     Registration,
-    RegistrationTransition,
     SupportModel,
     TargetGroup,
 )
@@ -129,6 +129,8 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
         todos.append(Todo("register"))
     return {
         "registrations": registrations,
+        # The same registrations with their rules decided once (badge, reason, late, done).
+        "rows": [workflow.row(r) for r in registrations],
         "counts": counts,
         "todos": todos,
         "is_late": timezone.localdate() > period_year.registration_deadline,
@@ -345,10 +347,6 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
     )
 
 
-def registration_history(*, registration: Registration) -> QuerySet:
-    return RegistrationTransition.objects.filter(registration=registration).select_related("actor")
-
-
 # --- Home page panels ------------------------------------------------------------------------
 
 
@@ -366,10 +364,16 @@ def home_panels(*, user, params) -> dict:
             user=user, unit=unit, period_year=period_year
         )
         panels["programme"]["models"] = unit_models(user=user, unit=unit)
+        panels["programme"]["reports_due"] = report_selectors.reports_due(
+            user=user, unit=unit, period_year=period_year
+        )
     else:
         stats = completeness(user=user, period_year=period_year)
         panels["programme"]["completeness"] = stats
         panels["programme"]["waiting"] = waiting_count(user=user, period_year=period_year)
+        panels["programme"]["reports_waiting"] = report_selectors.waiting_reports(
+            user=user, year=period_year.year
+        )
         panels["programme"]["laggards"] = [r for r in stats.rows if r.total == 0][:10]
     panels["programme"]["is_reviewer"] = user_may(user, Perm.REVIEW)
     return panels

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "registry"
 
@@ -29,6 +29,26 @@ urlpatterns = [
         views.registration_action,
         name="registration-action",
     ),
+    path(
+        "registrations/<int:registration_pk>/reports/new/",
+        report_views.report_create,
+        name="report-create",
+    ),
+    path("reports/", report_views.report_queue, name="report-queue"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", report_views.report_edit, name="report-edit"),
+    path("reports/<int:pk>/evidence/", report_views.evidence_add, name="report-evidence-add"),
+    path(
+        "reports/<int:pk>/evidence/<int:evidence_pk>/",
+        report_views.evidence_file,
+        name="report-evidence-file",
+    ),
+    path(
+        "reports/<int:pk>/evidence/<int:evidence_pk>/delete/",
+        report_views.evidence_delete,
+        name="report-evidence-delete",
+    ),
+    path("reports/<int:pk>/<str:action>/", report_views.report_action, name="report-action"),
     path("review/", views.review_queue, name="review-queue"),
     path("review/approve/", views.review_bulk_approve, name="review-bulk-approve"),
     path("completeness/", views.completeness, name="completeness"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import selectors, services
+from . import report_selectors, report_services, selectors, services, workflow
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
 
@@ -46,6 +46,9 @@ def my_unit(request):
     period_year, context = _year_context(request)
     if period_year:
         context["mine"] = selectors.unit_year_status(
+            user=request.user, unit=unit, period_year=period_year
+        )
+        context["reports_due"] = report_selectors.reports_due(
             user=request.user, unit=unit, period_year=period_year
         )
     context["models"] = selectors.unit_models(user=request.user, unit=unit)
@@ -159,8 +162,8 @@ def _after_save(request, registration):
         messages.success(request, _("Draft saved."))
         return redirect("registry:registration-detail", pk=registration.pk)
     try:
-        services.registration_transition(registration, S.SUBMITTED, actor=request.user)
-    except services.InvalidTransition as error:
+        workflow.transition(registration, "submit", actor=request.user)
+    except workflow.InvalidTransition as error:
         messages.warning(request, _("Draft saved, but not submitted: %(why)s") % {"why": error})
         return redirect("registry:registration-edit", pk=registration.pk)
     messages.success(request, _("Submitted for review."))
@@ -264,8 +267,17 @@ def registration_detail(request, pk):
             "registration": registration,
             "model": registration.support_model,
             "targets": registration.targets.select_related("target_group"),
-            "transitions": selectors.registration_history(registration=registration),
+            "transitions": workflow.history(registration),
             "actions": actions,
+            "buttons": workflow.buttons(registration, actions),
+            "row": workflow.row(registration),
+            "reports": [
+                report_selectors.report_row(r)
+                for r in registration.reports.select_related("registration__period_year")
+            ],
+            "report_kinds": report_services.report_kinds_available(
+                registration=registration, user=request.user
+            ),
             "next_year": services.next_open_year(registration) if "carry_over" in actions else None,
         },
     )
@@ -274,25 +286,19 @@ def registration_detail(request, pk):
 @login_required
 @require_POST
 def registration_action(request, pk, action):
-    if action not in services.ACTION_TARGETS:
+    step = services.REGISTRATION_WORKFLOW.get(action)
+    if step is None:
         raise Http404
-    to = services.ACTION_TARGETS[action]
     registration = get_object_or_404(
-        scoped(request.user, Registration.objects.all(), services.ACTION_PERMS[action]), pk=pk
+        scoped(request.user, Registration.objects.all(), step.perm), pk=pk
     )
-    comment = request.POST.get("reason", "")[:2000]
+    reason = request.POST.get("reason", "")[:2000]
     try:
-        services.registration_transition(registration, to, actor=request.user, comment=comment)
-    except services.InvalidTransition as error:
+        workflow.transition(registration, action, actor=request.user, reason=reason)
+    except workflow.InvalidTransition as error:
         messages.error(request, error.message)
     else:
-        done = {
-            "submit": _("Submitted for review."),
-            "approve": _("Registration approved."),
-            "return": _("Registration returned to the union with your reason."),
-            "reopen": _("Registration reopened for editing."),
-        }
-        messages.success(request, done[action])
+        messages.success(request, step.done)
     return redirect("registry:registration-detail", pk=pk)
 
 
