@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from models_registry.selectors import home_panels
 
 from . import selectors, services
+from .filters import PageForm, UnitForm, YearForm
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
 from .scoping import Perm, scoped
@@ -37,7 +38,8 @@ def home(request):
     if user.unit_id:
         context = selectors.unit_page(unit=user.unit, user=user)
     # The programme's own widgets: what to do this year, the KPI, the review backlog.
-    context.update(home_panels(user=user, params=request.GET))
+    year = YearForm(request.GET).values()["year"]
+    context.update(home_panels(user=user, year=year))
     return render(request, "doanthanhnien/home.html", context)
 
 
@@ -56,7 +58,8 @@ def account_list(request):
     form = AccountSearchForm(request.GET)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     accounts = selectors.accounts_visible(user=request.user, search=search)
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    page_number = PageForm(request.GET).values()["page"]
+    page = Paginator(accounts, 50).get_page(page_number)
     return render(request, "doanthanhnien/account_list.html", {"form": form, "page": page})
 
 
@@ -65,8 +68,8 @@ def account_create(request):
     if not scoped(request.user, Unit.objects.all(), Perm.MANAGE).exists():
         raise PermissionDenied
     initial = {}
-    if request.GET.get("unit"):
-        initial["unit"] = request.GET["unit"]
+    if unit_id := UnitForm(request.GET).values()["unit"]:
+        initial["unit"] = unit_id
     form = AccountCreateForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
