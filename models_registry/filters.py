@@ -58,8 +58,10 @@ class ReviewQueueFilterForm(YearForm):
 
 
 class BulkApproveForm(forms.Form):
+    """The ticked registrations; the page's filters come back in ``params``, read apart with
+    ``ReviewQueueFilterForm.from_query_string`` so that they never block the approval."""
+
     ids = IdListField(max_count=500)
-    params = forms.CharField(required=False, max_length=2000)
 
 
 class ReasonForm(forms.Form):

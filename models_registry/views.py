@@ -392,7 +392,7 @@ def review_bulk_approve(request):
         for problem in problems:
             messages.error(request, problem)
     # Back to the same filters; only the queue's own parameters, cleaned, go into the URL.
-    filters = ReviewQueueFilterForm.from_query_string(form.data.get("params", ""))
+    filters = ReviewQueueFilterForm.from_query_string(request.POST.get("params", ""))
     return redirect(reverse("registry:review-queue") + "?" + filters.query_string())
 
 

@@ -87,6 +87,7 @@ ODD_TEXT = [
 ]
 
 DROP = object()  # a key left out of the request altogether
+KEEP = object()  # a key left as the baseline has it
 
 scalars = st.one_of(
     st.sampled_from(EXTREME_NUMBERS).map(str),
@@ -95,28 +96,52 @@ scalars = st.one_of(
     st.text(max_size=30),
 )
 values = st.one_of(scalars, st.lists(scalars, min_size=2, max_size=3), st.just(DROP))
+# For a field that holds ids or counts: extreme numbers far more often than in ``scalars``.
+BEYOND_LIMITS = [2**31, 2**63, -(2**63) - 1, 2**64, 10**12 + 1, 10**30]
+numbers = st.one_of(
+    st.sampled_from(BEYOND_LIMITS).map(str),
+    st.sampled_from(EXTREME_NUMBERS).map(str),
+    st.integers().map(str),
+)
+number_lists = st.lists(numbers, min_size=1, max_size=3)
+# A formset's TOTAL_FORMS: at, just beyond and far beyond the forms it has.
+form_totals = st.sampled_from(
+    ["7", "8", "9", "100", "1000", "1007", "1008", "0", "-1", "", "x", str(2**63), "1" + "0" * 30]
+)
 
 
-def fuzzed(baseline: dict, fields=None):
+def fuzzed(baseline: dict, fields=None, special=None):
     """A request body: ``baseline`` with a random subset of ``fields`` (default: its keys)
-    replaced by random and extreme values, lists of values, or left out."""
-    names = sorted(fields if fields is not None else baseline)
+    replaced by random and extreme values, lists of values, or left out. Each field of
+    ``special`` (field → strategy) is considered in every example, and its own strategy is
+    drawn as often as the general values: the fields that hold ids, counts or form totals."""
+    special = special or {}
+    names = sorted(set(fields if fields is not None else baseline) - set(special))
 
     def merge(changes):
         data = dict(baseline)
         for name, value in changes.items():
             if value is DROP:
                 data.pop(name, None)
-            else:
+            elif value is not KEEP:
                 data[name] = value
         return data
 
-    return st.dictionaries(st.sampled_from(names), values, max_size=len(names)).map(merge)
+    others = (
+        st.dictionaries(st.sampled_from(names), values, max_size=len(names))
+        if names
+        else (st.just({}))
+    )
+    chosen = st.fixed_dictionaries(
+        {name: st.one_of(st.just(KEEP), strategy, values) for name, strategy in special.items()}
+    )
+    return st.tuples(chosen, others).map(lambda pair: merge({**pair[1], **pair[0]}))
 
 
-def query(fields):
-    """Query parameters: any subset of ``fields`` with random and extreme values."""
-    return fuzzed({}, fields)
+def query(fields, numeric=()):
+    """Query parameters: any subset of ``fields`` with random and extreme values; those in
+    ``numeric`` get extreme numbers as often as anything else."""
+    return fuzzed({}, fields, special=dict.fromkeys(numeric, numbers))
 
 
 @contextmanager
