@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import extensions, selectors, services
+from .filters import PageForm, UnitForm
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
 from .roles import manageable_roles, may_manage_account
@@ -55,7 +56,8 @@ def account_list(request):
     form = AccountSearchForm(request.GET)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     accounts = selectors.accounts_visible(user=request.user, search=search)
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    page_number = PageForm(request.GET).values()["page"]
+    page = Paginator(accounts, 50).get_page(page_number)
     return render(request, "doanthanhnien/account_list.html", {"form": form, "page": page})
 
 
@@ -64,8 +66,8 @@ def account_create(request):
     if not manageable_roles(request.user):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("unit"):
-        initial["unit"] = request.GET["unit"]
+    if unit_id := UnitForm(request.GET).values()["unit"]:
+        initial["unit"] = unit_id
     form = AccountCreateForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -13,9 +13,9 @@ class ModelsRegistryConfig(AppConfig):
 
         from . import report_services, services  # noqa: F401
         from .demo import seed_programme
-        from .selectors import home_panels
+        from .views import home_panel_context
 
         extensions.register_home_panel(
-            template="models_registry/_home_panels.html", context=home_panels
+            template="models_registry/_home_panels.html", context=home_panel_context
         )
         extensions.register_demo_seeder(seed_programme)

@@ -11,8 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from doanthanhnien.filters import MAX_YEAR, MIN_YEAR
 from doanthanhnien.models import Unit
 from doanthanhnien.text import fold
+
+# Sane bounds for the numbers people type (issue 6 §3). A commune has a few thousand young
+# people; a hundred thousand in one target group of one model is beyond any union. Money is in
+# đồng: a thousand billion is far above any model's budget and far below 64 bits.
+MAX_YOUTH_COUNT = 100_000
+MAX_MONEY_DONG = 10**12
+# A union's yearly minimum of models.
+MAX_MODELS_PER_UNIT = 20
+YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 
 class TargetGroup(models.Model):
@@ -52,8 +62,8 @@ class Period(models.Model):
     """A programme period such as "Giai đoạn 2020–2022"."""
 
     name = models.CharField(_("name"), max_length=120)
-    start_year = models.PositiveSmallIntegerField(_("first year"))
-    end_year = models.PositiveSmallIntegerField(_("last year"))
+    start_year = models.PositiveSmallIntegerField(_("first year"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("last year"), validators=YEAR_VALIDATORS)
     is_open = models.BooleanField(
         _("open for changes"),
         default=True,
@@ -80,7 +90,7 @@ class PeriodYear(models.Model):
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="years", verbose_name=_("period")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     registration_deadline = models.DateField(_("registration deadline"))
     report_deadline = models.DateField(_("result report deadline"))
     target_share = models.PositiveSmallIntegerField(
@@ -89,7 +99,9 @@ class PeriodYear(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     min_models_per_unit = models.PositiveSmallIntegerField(
-        _("minimum models per union"), default=1, validators=[MinValueValidator(1)]
+        _("minimum models per union"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MODELS_PER_UNIT)],
     )
 
     class Meta:
@@ -251,7 +263,10 @@ class Registration(models.Model):
     )
     expected_results = models.TextField(_("expected results"), blank=True)
     planned_budget = models.PositiveBigIntegerField(
-        _("planned budget (đồng)"), null=True, blank=True
+        _("planned budget (đồng)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_MONEY_DONG)],
     )
     budget_sources = models.CharField(
         _("sources of funds"),
@@ -302,7 +317,9 @@ class RegistrationTarget(models.Model):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="targets")
     target_group = models.ForeignKey(TargetGroup, on_delete=models.PROTECT)
-    planned_count = models.PositiveIntegerField(_("planned number of youth"), default=0)
+    planned_count = models.PositiveIntegerField(
+        _("planned number of youth"), default=0, validators=[MaxValueValidator(MAX_YOUTH_COUNT)]
+    )
 
     class Meta:
         verbose_name = _("planned beneficiaries")

@@ -72,6 +72,8 @@ def default_period_year(*, user, years: list[PeriodYear]) -> PeriodYear | None:
 
 
 def resolve_period_year(*, user, value) -> tuple[PeriodYear | None, list[PeriodYear]]:
+    """The programme year ``value`` names when the user may choose it, else the default year.
+    Views pass the year cleaned by ``YearForm``; anything else is tolerated, never trusted."""
     years = programme_years(user=user)
     try:
         wanted = int(value) if value else None
@@ -350,11 +352,11 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
 # --- Home page panels ------------------------------------------------------------------------
 
 
-def home_panels(*, user, params) -> dict:
-    """The programme's part of the home page, by role."""
+def home_panels(*, user, year: int | None = None) -> dict:
+    """The programme's part of the home page, by role, for ``year`` (None: the default year)."""
     if not user.is_authenticated or user.unit_id is None:
         return {}
-    period_year, years = resolve_period_year(user=user, value=params.get("year"))
+    period_year, years = resolve_period_year(user=user, value=year)
     if period_year is None:
         return {"programme": None}
     panels = {"programme": {"period_year": period_year, "years": years}}

@@ -11,20 +11,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from doanthanhnien.filters import YearForm
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
 from . import report_selectors, report_services, selectors, services, workflow
+from .filters import BulkApproveForm, ReasonForm, ReviewQueueFilterForm
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
 
 S = Registration.Status
 
 
+def _year(request) -> int | None:
+    return YearForm(request.GET).values()["year"]
+
+
 def _year_context(request):
-    period_year, years = selectors.resolve_period_year(
-        user=request.user, value=request.GET.get("year")
-    )
+    period_year, years = selectors.resolve_period_year(user=request.user, value=_year(request))
     return period_year, {"period_year": period_year, "years": years}
 
 
@@ -71,8 +75,8 @@ def model_create(request):
         )
         messages.success(request, _("Model saved. Now register it for the year."))
         url = reverse("registry:registration-create", args=[model.pk])
-        if request.GET.get("year"):
-            url += f"?year={request.GET['year']}"
+        if year := _year(request):
+            url += f"?year={year}"
         return redirect(url)
     return render(request, "models_registry/model_form.html", {"form": form, "unit": unit})
 
@@ -138,7 +142,7 @@ def model_steps(request, pk):
         messages.success(request, _("Building steps saved."))
         return redirect("registry:model-detail", pk=model.pk)
     labels = dict(ModelStep.Step.choices)
-    rows = [(labels[f.initial["step"]], f) for f in formset.forms]
+    rows = [(labels.get(f.initial.get("step"), ""), f) for f in formset.forms]
     return render(
         request,
         "models_registry/model_steps.html",
@@ -175,7 +179,7 @@ def registration_create(request, model_pk):
     model = get_object_or_404(
         scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=model_pk
     )
-    period_year = selectors.registration_year(user=request.user, value=request.GET.get("year"))
+    period_year = selectors.registration_year(user=request.user, value=_year(request))
     if period_year is None:
         messages.error(request, _("No programme year is open for registration."))
         return redirect("registry:model-detail", pk=model.pk)
@@ -292,7 +296,11 @@ def registration_action(request, pk, action):
     registration = get_object_or_404(
         scoped(request.user, Registration.objects.all(), step.perm), pk=pk
     )
-    reason = request.POST.get("reason", "")[:2000]
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("registry:registration-detail", pk=pk)
+    reason = form.cleaned_data["reason"]
     try:
         workflow.transition(registration, action, actor=request.user, reason=reason)
     except workflow.InvalidTransition as error:
@@ -383,37 +391,27 @@ def registration_plan_remove(request, pk):
 # --- Upper-union pages -----------------------------------------------------------------------
 
 
-def _int(value):
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_GET
 def review_queue(request):
     period_year, context = _year_context(request)
-    status = request.GET.get("status", S.SUBMITTED)
-    if status not in S.values and status != "":
-        status = S.SUBMITTED
+    form = ReviewQueueFilterForm(request.GET)
+    values = form.values()
     filters = selectors.QueueFilters(
         year=period_year.year if period_year else None,
-        status=status,
-        unit=_int(request.GET.get("unit")),
-        category=_int(request.GET.get("category")),
-        target_group=_int(request.GET.get("target_group")),
-        q=request.GET.get("q", "").strip()[:100],
+        status=values["status"],
+        unit=values["unit"],
+        category=values["category"],
+        target_group=values["target_group"],
+        q=values["q"],
     )
     queue = selectors.review_queue(user=request.user, filters=filters)
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = Paginator(queue, 50).get_page(values["page"])
     context.update(
         {
             "page": page,
             "filters": filters,
-            "params": params.urlencode(),
+            "params": form.query_string(),
             "may_review": user_may(request.user, Perm.REVIEW),
             "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
             **selectors.queue_choices(user=request.user),
@@ -425,8 +423,11 @@ def review_queue(request):
 @login_required
 @require_POST
 def review_bulk_approve(request):
-    ids = [i for i in (_int(v) for v in request.POST.getlist("ids")) if i]
-    if not ids:
+    form = BulkApproveForm(request.POST)
+    ids = form.cleaned_data["ids"] if form.is_valid() else []
+    if "ids" in form.errors:
+        messages.error(request, " ".join(form.errors["ids"]))
+    elif not ids:
         messages.warning(request, _("Select at least one registration."))
     else:
         done, problems = services.registrations_bulk_approve(ids=ids, actor=request.user)
@@ -438,7 +439,9 @@ def review_bulk_approve(request):
             )
         for problem in problems:
             messages.error(request, problem)
-    return redirect(reverse("registry:review-queue") + "?" + request.POST.get("params", ""))
+    # Back to the same filters; only the queue's own parameters, cleaned, go into the URL.
+    filters = ReviewQueueFilterForm.from_query_string(request.POST.get("params", ""))
+    return redirect(reverse("registry:review-queue") + "?" + filters.query_string())
 
 
 @login_required
@@ -454,7 +457,7 @@ def completeness(request):
 @login_required
 @require_POST
 def completeness_remind(request):
-    year = _int(request.POST.get("year"))
+    year = YearForm(request.POST).values()["year"]
     period_year = next(
         (y for y in selectors.programme_years(user=request.user) if y.year == year), None
     )
@@ -488,3 +491,9 @@ def completeness_remind(request):
             % {"n": result.without_email},
         )
     return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
+
+
+def home_panel_context(*, user, params) -> dict:
+    """The programme's panel on the core home page (registered in ``apps.py``): the year comes
+    from the query string through a form, so a bad value falls back to the default year."""
+    return selectors.home_panels(user=user, year=YearForm(params).values()["year"])

@@ -122,7 +122,7 @@ def test_the_read_only_province_sees_the_same_number_as_its_queue(
     for commune in (commune_a, commune_b, commune_b, commune_a, commune_a):
         _submitted(commune, period_year)
 
-    panels = home_panels(user=provincial_viewer, params={})
+    panels = home_panels(user=provincial_viewer)
 
     assert panels["programme"]["waiting"] == 5
     assert waiting_count(user=provincial_viewer, period_year=period_year) == 5
