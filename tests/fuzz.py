@@ -22,9 +22,9 @@ from models_registry.models import (
     ModelStep,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     ReminderLog,
     SupportModel,
+    WorkflowTransition,
 )
 
 FUZZ = settings(
@@ -167,7 +167,7 @@ def snapshot() -> dict:
             Registration,
             Registration.history.model,
             RegistrationTarget,
-            RegistrationTransition,
+            WorkflowTransition,
             ReminderLog,
         )
     }

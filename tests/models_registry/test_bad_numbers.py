@@ -14,9 +14,9 @@ from models_registry.models import (
     ModelStep,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     SupportModel,
     TargetGroup,
+    WorkflowTransition,
 )
 
 S = Registration.Status
@@ -80,7 +80,7 @@ def test_bulk_approve_with_only_huge_ids_changes_nothing(as_standing, make_regis
     assert list(get_messages(response.wsgi_request))
     registration.refresh_from_db()
     assert registration.status == S.SUBMITTED
-    assert not RegistrationTransition.objects.filter(to_status=S.APPROVED).exists()
+    assert not WorkflowTransition.objects.filter(to_status=S.APPROVED).exists()
 
 
 def test_bulk_approve_redirect_keeps_only_the_queue_filters(as_standing, model_a):
