@@ -26,8 +26,6 @@ from doanthanhnien.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASS
 
 from .conftest import ARTIFACTS, DESKTOP, PHONE, new_page, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SERIOUS = ("serious", "critical")
@@ -75,6 +73,22 @@ def test_url_pattern_ignores_numbers_and_the_query():
     assert url_pattern("http://x/registry/models/7/edit/") != url_pattern("http://x/registry/")
 
 
+def test_describe_lists_rule_elements_and_pages_once_per_problem():
+    findings = {
+        ("color-contrast (serious): Elements must meet …", "contrast of 3.54"): {
+            "elements": {f"a:nth-child({i})": f"<a>{i}</a>" for i in range(5)},
+            "pages": [f"demo_tinh /p{i}/ @390" for i in range(8)],
+        }
+    }
+
+    text = describe(findings)
+
+    assert text.count("color-contrast") == 1
+    assert "contrast of 3.54" in text
+    assert "a:nth-child(0)  <a>0</a>" in text and "… and 2 more elements" in text
+    assert "on 8 page(s): demo_tinh /p0/ @390;" in text and "… and 2 more" in text
+
+
 class Crawl:
     """Walks one person's pages breadth-first and runs axe on each at both widths."""
 
@@ -107,9 +121,9 @@ class Crawl:
                 found.append(href)
         return found
 
-    def walk(self, start: str, on_home=None):
+    def walk(self, start: str, on_home=None, limit=MAX_PAGES_PER_PERSON):
         queue, seen = [self.base + start], set()
-        while queue and len(self.visited) < MAX_PAGES_PER_PERSON:
+        while queue and len(self.visited) < limit:
             url = queue.pop(0)
             if url_pattern(url) in seen:
                 continue
@@ -155,13 +169,37 @@ def describe(findings: dict[tuple, dict]) -> str:
     return "\n\n".join(blocks)
 
 
+FOCUSED = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  return {href: el.getAttribute("href"), id: el.id, width: el.getBoundingClientRect().width,
+          outline: `${style.outlineStyle} ${style.outlineColor}`};
+}"""
+
+
+def keyboard_basics(page):
+    """The first Tab shows the skip link, which moves the focus to the main content; the
+    brand and the menu links show a gold ring on the blue bar when they have the focus."""
+    page.keyboard.press("Tab")
+    skip = page.evaluate(FOCUSED)
+    assert skip["href"] == "#main" and skip["width"] > 1, f"first Tab reached {skip}"
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUSED)["id"] == "main"
+    for selector in (".bg-union .navbar-brand", ".bg-union .navbar-nav .nav-link"):
+        link = page.locator(selector).first
+        if link.count():
+            link.focus()  # after keys were pressed: shown as keyboard focus (:focus-visible)
+            ring = page.evaluate(FOCUSED)["outline"]
+            assert ring == "solid rgb(255, 205, 0)", f"focus ring of {selector}: {ring}"
+
+
 def home_extras(crawl: Crawl, width: str):
     """Screenshots of the home page, and axe with the menus open (hidden until opened)."""
     page = crawl.page
     screenshot(page, f"a11y-home-{crawl.who}-{width}")
     if width == "desktop":
         account_menu = page.locator("#usermenu-toggle")
-        if account_menu.count():
+        if account_menu.count():  # (the login page puts the focus in its first field)
+            keyboard_basics(page)
             account_menu.click()
             page.locator("#usermenu-toggle + .dropdown-menu.show").wait_for()
             crawl.check("/ @1280, account menu open")
@@ -180,15 +218,17 @@ def demo_accounts():
     call_command("seed_demo", force=True, stdout=StringIO())
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_every_page_of_every_role_passes_axe(live_server, chromium, log_in, demo_accounts):
     base = live_server.url
     findings, report = {}, []
 
-    def crawl_as(who, start, page):
+    def crawl_as(who, start, page, on_home=home_extras, limit=MAX_PAGES_PER_PERSON):
         page.context.add_init_script(path=str(AXE))
         started = time.monotonic()
         crawl = Crawl(page, base, who)
-        crawl.walk(start, on_home=home_extras)
+        crawl.walk(start, on_home=on_home, limit=limit)
         page.context.close()
         for key, found in crawl.findings.items():
             merged = findings.setdefault(key, {"elements": {}, "pages": []})
@@ -202,6 +242,11 @@ def test_every_page_of_every_role_passes_axe(live_server, chromium, log_in, demo
 
     visitor = crawl_as("visitor", "/accounts/login/", new_page(chromium, DESKTOP))
     assert "/accounts/password_reset/" in visitor.visited
+    # The error page is the project's own too.
+    missing = crawl_as(
+        "visitor", "/khong-co-trang-nay/", new_page(chromium, DESKTOP), on_home=None, limit=1
+    )
+    assert missing.visited == ["/khong-co-trang-nay/"]
 
     for username, *_ in DEMO_ACCOUNTS:
         page = log_in(new_page(chromium, DESKTOP), username, DEMO_PASSWORD)
