@@ -39,14 +39,22 @@ document.addEventListener("DOMContentLoaded", function () {
   function markScrolling(box) {
     var scrolls = box.scrollWidth > box.clientWidth + 1;
     if (scrolls && !box.hasAttribute("tabindex")) {
+      // Remember what was added, to take exactly that away when the box fits again.
+      var added = ["tabindex"];
       box.setAttribute("tabindex", "0");
-      box.setAttribute("data-scroll-focus", "");
-      if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+      if (!box.hasAttribute("role")) {
+        box.setAttribute("role", "region");
+        added.push("role");
+      }
       if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
         box.setAttribute("aria-label", tableName(box));
+        added.push("aria-label");
       }
+      box.setAttribute("data-scroll-focus", added.join(" "));
     } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
-      box.removeAttribute("tabindex");
+      box.getAttribute("data-scroll-focus").split(" ").forEach(function (name) {
+        box.removeAttribute(name);
+      });
       box.removeAttribute("data-scroll-focus");
     }
   }

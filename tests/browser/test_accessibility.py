@@ -57,6 +57,16 @@ RUN_AXE = """async (tags) => {
     }));
 }"""
 
+# Boxes that scroll sideways (more than a pixel of rounding) without being reachable by keyboard
+# or without a name (axe only flags them from 13 px of overflow, and not when a link inside
+# can take the focus; arrow keys scroll only a box that has the focus itself).
+UNREACHABLE_SCROLLERS = """() => Array.from(document.querySelectorAll("main *"))
+  .filter((el) => el.scrollWidth > el.clientWidth + 1
+                  && ["auto", "scroll"].includes(getComputedStyle(el).overflowX))
+  .filter((el) => el.getAttribute("tabindex") !== "0" || !el.getAttribute("aria-label")
+                  && !el.getAttribute("aria-labelledby"))
+  .map((el) => el.outerHTML.slice(0, 120))"""
+
 LINKS = """() => Array.from(document.querySelectorAll("a[href]"))
   .filter((a) => !a.hasAttribute("download") && !a.dataset.bsToggle)
   .map((a) => a.href)"""
@@ -148,6 +158,11 @@ class Crawl:
             queue.extend(self.links())
             self.page.set_viewport_size(PHONE)
             self.check(f"{where} @390")
+            for html in self.page.evaluate(UNREACHABLE_SCROLLERS):
+                key = ("scrolling box not focusable or not named", "needs tabindex=0 and a name")
+                found = self.findings.setdefault(key, {"elements": {}, "pages": []})
+                found["elements"].setdefault(html, "")
+                found["pages"].append(f"{self.who} {where} @390")
             if on_home and len(self.visited) == 1:
                 on_home(self, "phone")
 
