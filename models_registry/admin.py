@@ -119,6 +119,8 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
     fields = ["file", "original_name", "caption", "publishable", "consent_confirmed"]
     readonly_fields = ["original_name"]
+    # An administrator's upload gets the same content checks as a secretary's.
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
 
 
 @admin.register(ResultReport)
