@@ -126,6 +126,9 @@ def recognition_decide(request, pk):
             "model": model,
             "row": row,
             "form": form,
+            "overrides_open": any(
+                name.endswith(("_override", "_override_reason")) for name in form.errors
+            ),
             "period": period,
             "year": year,
             "earlier": selectors.model_recognitions(user=request.user, model=model),
