@@ -3,10 +3,12 @@ province, through the one scoping function), search and filters, attachments und
 13/2023, replication, and a constant number of queries."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +17,7 @@ from doanthanhnien.models import Unit, User
 from doanthanhnien.scoping import Perm, scoped
 from models_registry import recognition_selectors, recognition_services
 from models_registry.models import (
+    Commendation,
     ModelStep,
     Recognition,
     Registration,
@@ -415,3 +418,30 @@ def test_the_library_costs_the_same_with_ten_times_the_data(
 
 def test_library_entries_selector_handles_an_empty_page(secretary_a):
     assert recognition_selectors.library_entries(user=secretary_a, models=[]) == []
+
+
+# --- Demo data -------------------------------------------------------------------------------
+
+
+def test_seed_demo_adds_decisions_a_commendation_and_a_replica(db):
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+
+    decisions = Recognition.objects.filter(decided_by__username="demo_btv")
+    assert decisions.filter(decision=D.RECOGNISED).count() == 2
+    refused = decisions.get(decision=D.NOT_RECOGNISED)
+    assert refused.reason
+    assert refused.transitions.get().action == "refuse"
+    commendation = Commendation.objects.get()
+    assert commendation.awarded_by.code == "42"
+    replica = SupportModel.objects.get(unit__code="18553", replicated_from__isnull=False)
+    assert replica.replicated_from.unit.parent.code == "444"
+    assert replica.replicated_from.unit.code != "18550"  # Hương Trà is left for the journey
+    assert commendation.support_model == replica.replicated_from
+    # The library shows the two recognised models to demo_xa2, the replica counted.
+    xa2 = User.objects.get(username="demo_xa2")
+    library = recognition_selectors.library_models(
+        user=xa2, filters=recognition_selectors.LibraryFilters()
+    )
+    entries = recognition_selectors.library_entries(user=xa2, models=library)
+    assert len(entries) == 2
+    assert sum(e.replica_count for e in entries) == 1
