@@ -8,10 +8,10 @@ the same answer. Every list runs a fixed number of queries whatever the data.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanthanhnien.models import Unit
@@ -287,7 +287,7 @@ def recognition_periods() -> QuerySet:
 
 def default_period(*, user, periods) -> Period | None:
     """The latest period that has started (a recognition comes at the end of one)."""
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     started = [p for p in periods if p.start_year <= this_year]
     return started[0] if started else (periods[-1] if periods else None)
 
