@@ -185,7 +185,6 @@ class RecognitionRow:
     years: list[int]  # years with an approved registration in the period
     criteria: list[Criterion]
     decision: Recognition | None
-    may_decide: bool = False
 
     @property
     def all_met(self) -> bool:
