@@ -78,7 +78,6 @@ RECOGNITION_WORKFLOW = workflow.register(
         lock_related=("support_model", "unit", "period"),
         url=lambda r: reverse("registry:recognition-detail", args=[r.pk]),
         mail_prefix="recognition",
-        noun_plural=gettext_lazy("recognitions"),
     )
 )
 

@@ -48,8 +48,6 @@ def test_old_rows_are_copied_with_their_times_and_back_again():
     model = SupportModel.objects.create(
         unit=unit,
         name="Tủ sách",
-        # The reference data migration's rows are gone when a transactional test (a browser
-        # journey) flushed the database before this one: make sure there is a category.
         category=Category.objects.get_or_create(code=1, defaults={"name": "Chăm sóc sức khỏe"})[0],
         description="x",
         area="x",
