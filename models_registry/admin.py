@@ -8,10 +8,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import report_services, services, workflow
 from .models import (
+    Commendation,
     ModelCategory,
     ModelStep,
     Period,
     PeriodYear,
+    Recognition,
     Registration,
     RegistrationTarget,
     ResultReport,
@@ -136,3 +138,34 @@ class ResultReportAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.FileField: {"form_class": DocumentField}}
     inlines = [ReportTargetInline, EvidenceInline, TransitionInline]
     actions = workflow.admin_actions(report_services.REPORT_WORKFLOW)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Decisions are taken in the portal by the people entitled to them; the admin reads them
+    and their history, and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(ReadOnlyAdmin):
+    list_display = ["support_model", "unit", "period", "year", "decision", "status"]
+    list_filter = ["decision", "status", "period", "year"]
+    search_fields = ["support_model__name", "decision_number", "unit__name"]
+    list_select_related = ["support_model", "unit", "period"]
+    inlines = [TransitionInline]
+
+
+@admin.register(Commendation)
+class CommendationAdmin(ReadOnlyAdmin):
+    list_display = ["support_model", "unit", "awarded_by", "level", "decision_number"]
+    list_filter = ["level"]
+    search_fields = ["support_model__name", "decision_number", "recipient_name"]
+    list_select_related = ["support_model", "unit", "awarded_by"]

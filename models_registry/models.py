@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -191,6 +192,12 @@ class SupportModel(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.name} {self.unit.name}")[:600]
         super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_published(cls) -> models.Q:
+        """What the library shows (see doanthanhnien.scoping): models with a recognition in
+        force."""
+        return models.Q(models.Exists(Recognition.in_force_recognised(OuterRef("pk"))))
 
 
 class ModelStep(models.Model):
@@ -554,6 +561,22 @@ class ResultReportEvidence(models.Model):
     def __str__(self):
         return self.caption or self.original_name
 
+    @property
+    def is_image(self) -> bool:
+        return os.path.splitext(self.file.name)[1].lower() in (".jpg", ".jpeg", ".png")
+
+    @classmethod
+    def scope_published(cls) -> models.Q:
+        """A photo or document reaches the library only when the unit marked it publishable
+        with the people's consent, and its model is recognised."""
+        return models.Q(
+            models.Exists(
+                Recognition.in_force_recognised(OuterRef("report__registration__support_model"))
+            ),
+            publishable=True,
+            consent_confirmed=True,
+        )
+
 
 class ReminderLog(models.Model):
     """One reminder mail run for a unit and year, so nobody is mailed twice a day."""
@@ -573,3 +596,184 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.year} {self.sent_on}"
+
+
+# --- Recognition and commendation (guideline IV) ---------------------------------------------
+
+
+class Recognition(models.Model):
+    """The standing committee's decision (công nhận) on a model, for one year or for the whole
+    period, against the guideline's criteria (a) maintained, (b) a plan, (c) a result report.
+
+    The portal computes each criterion from data; what the committee decided is stored here as
+    well as what the data said, with the written reason of every override. A decision stays in
+    force until it is revoked with a reason (through the one workflow mechanism); only then can
+    a new decision for the same model and span be taken.
+    """
+
+    class Decision(models.TextChoices):
+        RECOGNISED = "recognised", _("Recognised")
+        NOT_RECOGNISED = "not_recognised", _("Not recognised")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        REVOKED = "revoked", _("Revoked")
+
+    CRITERIA = ("maintained", "plan", "report")
+
+    support_model = models.ForeignKey(
+        SupportModel,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        verbose_name=_("support model"),
+    )
+    # Denormalised from the model: the reviewing union is this union's direct parent.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("union")
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("period")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("Empty: the whole period.")
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    maintained_computed = models.BooleanField(_("maintained (from data)"), default=False)
+    maintained_met = models.BooleanField(_("maintained (as decided)"), default=False)
+    maintained_override_reason = models.TextField(blank=True)
+    plan_computed = models.BooleanField(_("implementation plan (from data)"), default=False)
+    plan_met = models.BooleanField(_("implementation plan (as decided)"), default=False)
+    plan_override_reason = models.TextField(blank=True)
+    report_computed = models.BooleanField(_("result report (from data)"), default=False)
+    report_met = models.BooleanField(_("result report (as decided)"), default=False)
+    report_override_reason = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_FORCE
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    last_reason = models.TextField(_("reason for revoking"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+    transitions = GenericRelation("WorkflowTransition", related_query_name="recognition")
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = ["-decision_date", "-pk"]
+        constraints = [
+            # One decision in force per model and span: for a year, or for the whole period.
+            models.UniqueConstraint(
+                fields=["support_model", "period", "year"],
+                condition=models.Q(status="in_force", year__isnull=False),
+                name="recognition_in_force_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["support_model", "period"],
+                condition=models.Q(status="in_force", year__isnull=True),
+                name="recognition_in_force_per_period",
+            ),
+            # A refusal always says why; a recognition needs every criterion met.
+            models.CheckConstraint(
+                condition=models.Q(decision="recognised") | ~models.Q(reason=""),
+                name="recognition_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="not_recognised")
+                | models.Q(maintained_met=True, plan_met=True, report_met=True),
+                name="recognition_needs_criteria",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.support_model} — {self.span_label}"
+
+    @property
+    def span_label(self) -> str:
+        return str(self.year) if self.year else str(self.period)
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == self.Status.IN_FORCE
+
+    @classmethod
+    def scope_published(cls) -> models.Q:
+        """The library shows recognitions in force (see doanthanhnien.scoping)."""
+        return models.Q(decision=cls.Decision.RECOGNISED, status=cls.Status.IN_FORCE)
+
+    @classmethod
+    def in_force_recognised(cls, support_model):
+        return cls.objects.filter(
+            support_model=support_model,
+            decision=cls.Decision.RECOGNISED,
+            status=cls.Status.IN_FORCE,
+        )
+
+
+class Commendation(models.Model):
+    """A commendation (biểu dương, khen thưởng) recorded by an upper union for a model: of the
+    model's union, or of a person who carried it out."""
+
+    class Level(models.TextChoices):
+        PRAISE = "praise", _("Public praise")
+        CERTIFICATE = "certificate", _("Certificate of merit")
+        DIPLOMA = "diploma", _("Diploma of merit")
+
+    support_model = models.ForeignKey(
+        SupportModel,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+        verbose_name=_("support model"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("union")
+    )
+    awarded_by = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("commending union")
+    )
+    recipient_name = models.CharField(
+        _("person commended"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty when the union itself is commended."),
+    )
+    level = models.CharField(_("form of commendation"), max_length=20, choices=Level.choices)
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    content = models.TextField(_("content"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        ordering = ["-decision_date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.decision_number}"
+
+    @classmethod
+    def scope_published(cls) -> models.Q:
+        """Commendations of recognised models are shown in the library."""
+        return models.Q(models.Exists(Recognition.in_force_recognised(OuterRef("support_model"))))
+
+    @property
+    def recipient(self) -> str:
+        return self.recipient_name or self.unit.name

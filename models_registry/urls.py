@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import recognition_views, report_views, views
 
 app_name = "registry"
 
@@ -53,4 +53,21 @@ urlpatterns = [
     path("review/approve/", views.review_bulk_approve, name="review-bulk-approve"),
     path("completeness/", views.completeness, name="completeness"),
     path("completeness/remind/", views.completeness_remind, name="completeness-remind"),
+    path("recognition/", recognition_views.recognition_queue, name="recognition-queue"),
+    path(
+        "recognition/models/<int:pk>/",
+        recognition_views.recognition_decide,
+        name="recognition-decide",
+    ),
+    path("recognitions/<int:pk>/", recognition_views.recognition_detail, name="recognition-detail"),
+    path(
+        "recognitions/<int:pk>/<str:action>/",
+        recognition_views.recognition_action,
+        name="recognition-action",
+    ),
+    path(
+        "models/<int:pk>/commendations/new/",
+        recognition_views.commendation_create,
+        name="commendation-create",
+    ),
 ]

@@ -15,7 +15,14 @@ from doanthanhnien.filters import YearForm
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import report_selectors, report_services, selectors, services, workflow
+from . import (
+    recognition_selectors,
+    report_selectors,
+    report_services,
+    selectors,
+    services,
+    workflow,
+)
 from .filters import BulkApproveForm, ReasonForm, ReviewQueueFilterForm
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
@@ -128,6 +135,16 @@ def model_detail(request, pk):
             "may_edit": may_edit,
             "open_years": open_years,
             "history": model.history.select_related("history_user").order_by("-history_date")[:20],
+            "recognitions": recognition_selectors.model_recognitions(
+                user=request.user, model=model
+            ),
+            "commendations": recognition_selectors.model_commendations(
+                user=request.user, model=model
+            ),
+            "may_commend": recognition_selectors.may_commend(user=request.user, model=model),
+            "may_recognise": allowed(
+                request.user, SupportModel.objects.filter(pk=pk), Perm.RECOGNISE
+            ),
         },
     )
 
