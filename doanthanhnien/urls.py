@@ -21,6 +21,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("users/", include(account_patterns)),
     path("registry/", include("models_registry.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

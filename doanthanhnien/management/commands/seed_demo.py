@@ -3,9 +3,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from doanthanhnien.models import Unit, User
+from doanthanhnien.models import User
+from doanthanhnien.selectors import unit_for_code
 
 DEMO_PASSWORD = "DoanHaTinh@2020"
+# The demo people and data live in the 2020–2025 tree (the year codes are resolved in).
+DEMO_YEAR = 2022
 
 # (username, role, unit code, valid_from year of the unit's tree, full name)
 DEMO_ACCOUNTS = [
@@ -31,7 +34,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for username, role, code, last_name, first_name in DEMO_ACCOUNTS:
                 # Demo people work in the tree where the demo data lives: the 2020–2025 one.
-                unit = Unit.objects.filter(code=code).order_by("valid_from").first()
+                unit = unit_for_code(code, DEMO_YEAR)
                 user, created = User.objects.get_or_create(
                     username=username,
                     defaults={
