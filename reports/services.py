@@ -14,17 +14,17 @@ from .selectors import Span
 def report_number_issue(*, user: User, unit: Unit, span: Span) -> ReportNumber | None:
     """The register entry of ``unit``'s summary for ``span``, taken on first download.
 
-    Only the union's own people number its reports (a provincial officer reading a district's
+    Anyone may read an entry already taken; only the union's own people take one (a provincial officer reading a district's
     summary must not use up the district's numbers); with ``REPORT_NUMBERING = "blank"`` nobody
     does and the number is written by hand. Two officers downloading at once: the unique
     constraints make the loser re-read the winner's entry instead of taking a second number.
     """
-    if settings.REPORT_NUMBERING != "register" or user.unit_id != unit.pk:
+    if settings.REPORT_NUMBERING != "register":
         return None
     existing = ReportNumber.objects.filter(unit=unit, first_year=span.first, last_year=span.last)
     for _attempt in range(3):
         entry = existing.first()
-        if entry is not None:
+        if entry is not None or user.unit_id != unit.pk:
             return entry
         today = timezone.localdate()
         try:
