@@ -132,3 +132,16 @@ def test_new_ward_report_includes_what_it_was_formed_from(client, reorganised, a
     assert year["Content-Disposition"] == 'attachment; filename="Bao-cao-Nam-Ha-2024.xlsx"'
     sheet = workbook(year.content)["Tổng hợp"]
     assert [c.value for c in sheet[sheet.max_row]][labels.index("Đã duyệt")] == 1
+
+
+def test_admin_import_resolves_codes_through_the_same_rule(reorganised):
+    from doanthanhnien.admin import UnitByCodeWidget
+
+    widget = UnitByCodeWidget()
+    nam_ha = reorganised["old"]["Đoàn phường Nam Hà"]
+    thanh_sen = reorganised["new"]["Đoàn phường Thành Sen"]
+    assert widget.clean("18073", row={"valid_from": "2020-01-01"}) == nam_ha
+    assert widget.clean("18073", row={"valid_from": date(2025, 7, 1)}) == thanh_sen
+    assert widget.clean("18073", row={"username": "x"}) == thanh_sen  # accounts: this year
+    with pytest.raises(ValueError):
+        widget.clean("436", row={"valid_from": "2026-01-01"})
