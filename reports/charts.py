@@ -33,21 +33,34 @@ def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> 
     )
 
 
+def _wrap(text: str, width: int = 42) -> list[str]:
+    """Words into lines of at most ``width`` characters (SVG text does not wrap by itself)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def horizontal_bars(chart_id: str, title: str, bars: list[Bar]) -> SafeString:
-    """A label line above each bar (long Vietnamese names need the whole width on a phone)."""
+    """Label lines above each bar (long Vietnamese names need the whole width on a phone)."""
     top = max((b.value for b in bars), default=0) or 1
-    row, body = 38, []
-    for index, bar in enumerate(bars):
-        y = index * row
+    line, body, y = 16, [], 0
+    for bar in bars:
+        for text in _wrap(bar.label):
+            y += line
+            body.append(f'<text x="0" y="{y - 3}" fill="{TEXT}">{escape(text)}</text>')
         length = round((WIDTH - 60) * bar.value / top)
         body.append(
-            f'<text x="0" y="{y + 13}" fill="{TEXT}">{escape(bar.label)}</text>'
-            f'<rect x="0" y="{y + 18}" width="{max(length, 1)}" height="14" fill="{BAR}"/>'
-            f'<text x="{length + 6}" y="{y + 30}" fill="{TEXT}" font-weight="bold">'
+            f'<rect x="0" y="{y + 2}" width="{max(length, 1)}" height="14" fill="{BAR}"/>'
+            f'<text x="{length + 6}" y="{y + 14}" fill="{TEXT}" font-weight="bold">'
             f"{escape(bar.shown)}</text>"
         )
+        y += 24
     desc = "; ".join(f"{b.label}: {b.shown}" for b in bars)
-    return _svg(chart_id, title, desc, max(row * len(bars), row), body)
+    return _svg(chart_id, title, desc, max(y, 24), body)
 
 
 def trend(
