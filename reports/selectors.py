@@ -243,6 +243,7 @@ class Summary:
     target_share: int | None
     unit_map: dict[int, int]  # registration unit id → grassroots row id
     names: dict[int, str]  # unit id → name, for every unit in unit_map
+    outside_ids: set[int] = field(default_factory=set)  # rolled-in units outside the path
     columns: list[Column] = field(default_factory=list)  # extension columns once data exists
     total_values: list = field(default_factory=list)
 
@@ -268,8 +269,9 @@ class Summary:
 
     @property
     def registration_filter(self) -> Q:
-        """The registrations behind these figures (before the roll-up drops strays)."""
-        return Q(unit_id__in=list(self.unit_map)) & Q(
+        """The registrations behind these figures, before the roll-up drops strays (units
+        under the root that count elsewhere or not at all: not in ``unit_map``)."""
+        return _scope_filter(self.root, self.outside_ids) & Q(
             year__gte=self.span.first, year__lte=self.span.last
         )
 
@@ -333,11 +335,18 @@ def _structure(root: Unit, span: Span):
             if pred not in unit_map:
                 unit_map[pred] = unit_map[succ]
                 frontier.append(pred)
-    names = {u["pk"]: u["name"] for u in below}
+    names = {u["pk"]: u["name"] for u in below if u["pk"] in unit_map}
     missing = [pk for pk in unit_map if pk not in names]
     if missing:
         names.update(dict(Unit.objects.filter(pk__in=missing).values_list("pk", "name")))
-    return day, rows, unit_map, names
+    return day, rows, unit_map, names, {u["pk"] for u in below}
+
+
+def _scope_filter(root: Unit, outside: set[int]) -> Q:
+    # The path prefix keeps the query the same size for a commune as for the whole country;
+    # only former units outside the root's path (a new commune's predecessors) are listed.
+    scope = Q(unit__path__startswith=root.path)
+    return scope | Q(unit_id__in=sorted(outside)) if outside else scope
 
 
 # --- The summary -----------------------------------------------------------------------------
@@ -345,7 +354,7 @@ def _structure(root: Unit, span: Span):
 
 def summary(*, root: Unit, span: Span) -> Summary:
     """All figures for ``root`` and ``span``; a fixed number of queries whatever the data."""
-    day, rows, unit_map, names = _structure(root, span)
+    day, rows, unit_map, names, below_ids = _structure(root, span)
     programme_years = {
         py.year: py
         for py in PeriodYear.objects.select_related("period").order_by("period__start_year")
@@ -357,7 +366,8 @@ def summary(*, root: Unit, span: Span) -> Summary:
             trend_years.update(range(period.start_year, period.end_year + 1))
     first, last = min(trend_years), max(trend_years)
 
-    in_scope = Registration.objects.filter(unit_id__in=list(unit_map))
+    outside = {pk for pk in unit_map if pk not in below_ids}
+    in_scope = Registration.objects.filter(_scope_filter(root, outside))
     in_span = in_scope.filter(year__gte=span.first, year__lte=span.last)
     approved = Q(status=S.APPROVED)
     per_unit = in_span.values("unit_id").annotate(
@@ -385,18 +395,26 @@ def summary(*, root: Unit, span: Span) -> Summary:
     )
 
     figures = {pk: Figures() for pk in rows}
+
+    def figures_of(unit_id: int) -> Figures | None:
+        target = unit_map.get(unit_id)  # None: a stray that counts elsewhere or not at all
+        return figures[target] if target is not None else None
+
     for row in per_unit:
-        f = figures[unit_map[row["unit_id"]]]
+        if (f := figures_of(row["unit_id"])) is None:
+            continue
         for name in ("registered", "submitted", "approved", "awaiting", "late"):
             setattr(f, name, getattr(f, name) + row[name])
         f.planned_budget += row["planned_budget"] or 0
     for row in per_group:
-        f = figures[unit_map[row["registration__unit_id"]]]
+        if (f := figures_of(row["registration__unit_id"])) is None:
+            continue
         group = row["target_group_id"]
         f.planned_by_group[group] = f.planned_by_group.get(group, 0) + (row["planned"] or 0)
         f.planned_youth += row["planned"] or 0
     for row in per_category:
-        f = figures[unit_map[row["unit_id"]]]
+        if (f := figures_of(row["unit_id"])) is None:
+            continue
         category = row["support_model__category_id"]
         f.models_by_category[category] = f.models_by_category.get(category, 0) + row["models"]
 
@@ -404,6 +422,8 @@ def summary(*, root: Unit, span: Span) -> Summary:
     registered_in: dict[tuple[int, int], int] = defaultdict(int)
     approved_in: dict[tuple[int, int], int] = defaultdict(int)
     for row in per_year:
+        if row["unit_id"] not in unit_map:
+            continue
         key = (unit_map[row["unit_id"]], row["year"])
         registered_in[key] += row["registered"]
         approved_in[key] += row["approved"]
@@ -483,6 +503,7 @@ def summary(*, root: Unit, span: Span) -> Summary:
         target_share=max(targets) if targets else None,
         unit_map=unit_map,
         names=names,
+        outside_ids=outside,
     )
 
 
@@ -555,6 +576,8 @@ def model_rows(*, summary: Summary, approved_only: bool = False, chunk_size: int
         "is_late",
     )
     for row in rows.iterator(chunk_size=chunk_size):
+        if row[1] not in summary.unit_map:
+            continue  # a stray: counts under another root or not at all
         (pk, unit_id, year, name, category, implementers, contact, area, partners) = row[:9]
         (start, expected, budget, sources, status, submitted_at, late) = row[9:]
         targets = planned.pop(pk, [])

@@ -14,10 +14,11 @@ from .selectors import Span
 def report_number_issue(*, user: User, unit: Unit, span: Span) -> ReportNumber | None:
     """The register entry of ``unit``'s summary for ``span``, taken on first download.
 
-    Anyone may read an entry already taken; only the union's own people take one (a provincial officer reading a district's
-    summary must not use up the district's numbers); with ``REPORT_NUMBERING = "blank"`` nobody
-    does and the number is written by hand. Two officers downloading at once: the unique
-    constraints make the loser re-read the winner's entry instead of taking a second number.
+    Anyone may read an entry already taken; only the union's own people take one (a provincial
+    officer reading a district's summary must not use up the district's numbers). With
+    ``REPORT_NUMBERING = "blank"`` nobody does and the number is written by hand. Two officers
+    downloading at once: the unique constraints make the loser re-read the winner's entry
+    instead of taking a second number.
     """
     if settings.REPORT_NUMBERING != "register":
         return None

@@ -231,6 +231,35 @@ def _cell(ws, value, col: Col | None = None, *, bold: bool = False):
     return cell
 
 
+def _template(ws, col: Col):
+    """One styled cell per column, refilled row after row: openpyxl writes a row as soon as it
+    is appended, and styling a fresh cell for each value costs more than writing it."""
+    if col.kind == "number":
+        cell = WriteOnlyCell(ws)
+        cell.number_format = NUMBER
+        return cell
+    if col.kind == "date":
+        cell = WriteOnlyCell(ws)
+        cell.number_format = DATE
+        return cell
+    if col.width >= 26:
+        cell = WriteOnlyCell(ws)
+        cell.alignment = _WRAP
+        return cell
+    return None
+
+
+def _fill(ws, value, template):
+    if value is None or value == "":
+        return None  # nothing written at all
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return _cell(ws, value)  # rare: a cell of its own, forced to text
+    if template is None:
+        return value  # openpyxl's own reused cell, no style
+    template.value = value
+    return template
+
+
 def write_sheet(wb: Workbook, exporter: ListExporter) -> None:
     ws = wb.create_sheet(exporter.sheet_title)
     columns = exporter.columns()
@@ -255,8 +284,9 @@ def write_sheet(wb: Workbook, exporter: ListExporter) -> None:
         header.append(cell)
     ws.append(header)
     last = header_row
+    templates = [_template(ws, col) for col in columns]
     for row in exporter.iterate_rows():
-        ws.append([_cell(ws, value, col) for value, col in zip(row, columns, strict=True)])
+        ws.append([_fill(ws, value, t) for value, t in zip(row, templates, strict=True)])
         last += 1
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last, header_row)}"
     total = exporter.total_row()
