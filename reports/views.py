@@ -4,6 +4,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -72,19 +73,16 @@ def dashboard(request):
     context = {"form": form, "unit": unit, "span": span}
     if unit is not None and span is not None:
         s = selectors.summary(root=unit, span=span)
-        context.update(
-            s=s,
-            charts=_charts(s),
-            pdf_url=_download_url(unit, span, "pdf"),
-            xlsx_url=_download_url(unit, span, "xlsx"),
-            narrative=document.narrative(s),
-        )
+        context.update(s=s, charts=_charts(s), narrative=document.narrative(s))
+        # The stable URL names a code; offer it only when the code means this very union for
+        # the span (the former Nam Hà's code means the new Thành Sen from 07/2025 on).
+        if _resolve(unit.code, span) == unit:
+            context["pdf_url"] = _download_url(unit, span, "pdf")
+            context["xlsx_url"] = _download_url(unit, span, "xlsx")
     return render(request, "reports/dashboard.html", context)
 
 
 def _download_url(unit: Unit, span: Span, fmt: str) -> str:
-    from django.urls import reverse
-
     return reverse("reports:summary", args=[unit.code, span.slug, fmt])
 
 
