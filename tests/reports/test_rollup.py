@@ -145,3 +145,15 @@ def test_admin_import_resolves_codes_through_the_same_rule(reorganised):
     assert widget.clean("18073", row={"username": "x"}) == thanh_sen  # accounts: this year
     with pytest.raises(ValueError):
         widget.clean("436", row={"valid_from": "2026-01-01"})
+
+
+def test_dashboard_links_only_where_the_code_means_this_union(client, reorganised, admin_user):
+    client.force_login(admin_user)
+    nam_ha = reorganised["old"]["Đoàn phường Nam Hà"]
+    url = reverse("reports:dashboard")
+    own = client.get(url, {"unit": nam_ha.pk, "span": "2024"})
+    assert own.context["pdf_url"] == "/reports/18073/2024/summary.pdf"
+    # For 2024–2026 the code 18073 means Thành Sen: no link that would download another union.
+    later = client.get(url, {"unit": nam_ha.pk, "span": "2024-2026"})
+    assert "pdf_url" not in later.context
+    assert 'id="download-pdf"' not in later.content.decode()
