@@ -46,6 +46,7 @@ messages: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) manage.py bench
+	$(PY) manage.py bench_reports
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache
