@@ -181,7 +181,10 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first; then the Vietnamese the project gives to strings of Django's
+# admin, django-axes and django-import-export that lack it (kept apart so that makemessages,
+# which only sees the project's own sources, does not drop them).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-packages"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
