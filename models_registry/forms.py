@@ -137,6 +137,19 @@ class StepForm(forms.Form):
     done = forms.BooleanField(label=_("Done"), required=False)
     done_on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
+    evidence = DocumentField(
+        label=_("Evidence (optional)"),
+        required=False,
+        help_text=_("Survey results, consultation minutes… %(types)s; at most %(size)s MB."),
+    )
+    remove_evidence = forms.BooleanField(label=_("Remove the stored file"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = self.fields["evidence"].help_text % {
+            "types": ALLOWED_HELP,
+            "size": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        }
 
     def clean_step(self):
         step = self.cleaned_data["step"]

@@ -1,6 +1,7 @@
 """Reads for the programme. Aggregation happens in SQL; query counts do not grow with data."""
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from django.db.models import (
     Case,
@@ -136,6 +137,26 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
     }
 
 
+def continuable_registrations(*, user, unit: Unit, period_year: PeriodYear) -> list:
+    """Last year's approved registrations of the unit's models that have nothing yet in
+    ``period_year``: the home page offers "Continue into <year>" for each (one query)."""
+    if not period_year.period.is_open:
+        return []
+    this_year = Registration.objects.filter(
+        support_model=OuterRef("support_model"), year=period_year.year
+    )
+    return list(
+        scoped(
+            user,
+            Registration.objects.filter(unit=unit, year=period_year.year - 1, status=S.APPROVED),
+            Perm.EDIT,
+        )
+        .filter(~Exists(this_year))
+        .select_related("support_model")
+        .order_by("support_model__name", "pk")
+    )
+
+
 # --- Upper-union side ------------------------------------------------------------------------
 
 
@@ -221,6 +242,47 @@ class QueueFilters:
     q: str = ""
 
 
+def int_or_none(value) -> int | None:
+    try:
+        number = int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    # Primary keys and years: anything outside a 32-bit id is no match, not an error.
+    return number if number is not None and 0 < number < 2**31 else None
+
+
+def queue_filters(*, user, params) -> tuple[QueueFilters, PeriodYear | None, list[PeriodYear]]:
+    """The review queue's filters read from a query string (the queue page's, or the one the
+    review desk carries along so "next registration" walks the same list)."""
+    period_year, years = resolve_period_year(user=user, value=params.get("year"))
+    status = params.get("status", S.SUBMITTED)
+    if status not in S.values and status != "":
+        status = S.SUBMITTED
+    filters = QueueFilters(
+        year=period_year.year if period_year else None,
+        status=status,
+        unit=int_or_none(params.get("unit")),
+        category=int_or_none(params.get("category")),
+        target_group=int_or_none(params.get("target_group")),
+        q=params.get("q", "").strip()[:100],
+    )
+    return filters, period_year, years
+
+
+QUEUE_PARAMS = ("year", "status", "unit", "category", "target_group", "q")
+
+
+def queue_query(value: str) -> str:
+    """A queue query string carried through the desk and its forms, reduced to the queue's
+    own filters (nothing else is passed along, and never more than a line of it)."""
+    pairs = parse_qsl(str(value)[:500], keep_blank_values=True)
+    kept = {}
+    for key, item in pairs:
+        if key in QUEUE_PARAMS and key not in kept:
+            kept[key] = item[:100]
+    return urlencode(kept)
+
+
 def review_queue(*, user, filters: QueueFilters) -> QuerySet:
     """Registrations of the unions below the user, filtered; a fixed number of queries."""
     qs = scoped(user, Registration.objects.all()).filter(unit__kind__in=Unit.GRASSROOTS_KINDS)
@@ -303,15 +365,61 @@ def model_steps_initial(*, model: SupportModel) -> list[dict]:
             "done": recorded[value].done if value in recorded else False,
             "done_on": recorded[value].done_on if value in recorded else None,
             "note": recorded[value].note if value in recorded else "",
+            "evidence_name": recorded[value].evidence_name if value in recorded else "",
+            "has_evidence": bool(recorded[value].evidence) if value in recorded else False,
         }
         for value in ModelStep.Step.values
     ]
 
 
-def open_years_to_register(*, user, model: SupportModel) -> list[PeriodYear]:
-    """Open programme years the model can still be registered for, newest first."""
+def open_years_to_register(
+    *, user, model: SupportModel, years: list[PeriodYear] | None = None
+) -> list[PeriodYear]:
+    """Open programme years the model can still be registered for, newest first. Years
+    before the model started are never offered (a model started in March 2022 has no 2021)."""
     registered = set(model.registrations.values_list("year", flat=True))
-    return [y for y in programme_years(user=user) if y.period.is_open and y.year not in registered]
+    first = model.start_date.year if model.start_date else 0
+    years = programme_years(user=user) if years is None else years
+    return [y for y in years if y.period.is_open and y.year not in registered and y.year >= first]
+
+
+@dataclass
+class MainAction:
+    """The one primary button of a model page: what to do for the current programme year."""
+
+    kind: str  # "register", "edit", "view"
+    period_year: PeriodYear
+    registration: Registration | None = None
+
+
+def model_page(*, user, model: SupportModel, may_edit: bool) -> dict:
+    """Everything the model page shows besides the model itself (a fixed number of queries)."""
+    registrations = list(
+        model.registrations.select_related("period_year__period").order_by("-year")
+    )
+    by_year = {r.year: r for r in registrations}
+    main, other_years = None, []
+    if may_edit:
+        years = programme_years(user=user)
+        current = default_period_year(user=user, years=years)
+        open_years = open_years_to_register(user=user, model=model, years=years)
+        if current is not None and current.year in by_year:
+            registration = by_year[current.year]
+            kind = "edit" if registration.is_editable and current.period.is_open else "view"
+            main = MainAction(kind, current, registration)
+        elif current is not None and current in open_years:
+            main = MainAction("register", current)
+        elif open_years:
+            # The current year is closed or before the model's start: its first open year.
+            main = MainAction("register", open_years[-1])
+        other_years = [y for y in open_years if main is None or y.year != main.period_year.year]
+    return {
+        "registrations": registrations,
+        "main_action": main,
+        "other_years": other_years,
+        "steps": list(model.steps.all()),
+        "history": model.history.select_related("history_user").order_by("-history_date")[:20],
+    }
 
 
 def registration_year(*, user, value) -> PeriodYear | None:
@@ -335,6 +443,28 @@ def reviewable_ids(*, user, registrations) -> set[int]:
     )
 
 
+@dataclass
+class BulkApproval:
+    """What "approve the selected" would do: the registrations it would approve now, the
+    unions they belong to, and how many of the selection it would leave alone."""
+
+    registrations: list
+    units: list
+    skipped: int
+
+
+def bulk_approval(*, user, ids: list[int]) -> BulkApproval:
+    registrations = list(
+        scoped(user, Registration.objects.filter(pk__in=ids, status=S.SUBMITTED), Perm.REVIEW)
+        .select_related("support_model", "unit")
+        .order_by("unit__name_sort", "support_model__name", "pk")
+    )
+    units = list({r.unit_id: r.unit for r in registrations}.values())
+    return BulkApproval(
+        registrations=registrations, units=units, skipped=len(set(ids)) - len(registrations)
+    )
+
+
 def partner_unit_choices(*, unit: Unit) -> QuerySet:
     """School, agency, bloc and enterprise unions of the unit's province that a model can name
     as partners. A public directory of names, deliberately wider than the user's own scope."""
@@ -347,6 +477,52 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
 
 def registration_history(*, registration: Registration) -> QuerySet:
     return RegistrationTransition.objects.filter(registration=registration).select_related("actor")
+
+
+def next_in_queue(*, user, registration: Registration, params) -> Registration | None:
+    """The registration after ``registration`` in the user's review queue filtered as in
+    ``params``. One that has left the list (just approved, so no longer "awaiting review")
+    is followed by the first one still in it."""
+    if "year" not in params and "status" not in params:
+        # Opened from elsewhere: walk what awaits review in the registration's year.
+        params = {"year": str(registration.year), "status": S.SUBMITTED}
+    filters, _period_year, _years = queue_filters(user=user, params=params)
+    ids = list(review_queue(user=user, filters=filters).values_list("pk", flat=True))
+    following = ids[ids.index(registration.pk) + 1 :] if registration.pk in ids else ids
+    if not following:
+        return None
+    return Registration.objects.select_related("support_model", "unit").get(pk=following[0])
+
+
+def registration_desk(*, user, registration: Registration, params) -> dict:
+    """Everything the registration page shows, in the order an officer judges it: the model
+    and its building steps, the plan, the planned beneficiaries, the budget, the history;
+    then what the user may do and how to move through the queue."""
+    from .services import next_open_year, registration_capabilities
+
+    model = registration.support_model
+    actions = registration_capabilities(registration=registration, user=user)
+    kept = {k: params[k] for k in QUEUE_PARAMS if params.get(k)}
+    in_queue = user.unit_id is None or not user.unit.is_grassroots or user.is_superuser
+    return {
+        "registration": registration,
+        "model": model,
+        "target_groups": list(model.target_groups.all()),
+        "partner_units": list(model.partner_units.all()),
+        "steps": list(model.steps.all()),
+        "targets": list(registration.targets.select_related("target_group")),
+        "planned_total": sum(t.planned_count for t in registration.targets.all()),
+        "transitions": list(registration_history(registration=registration)),
+        "actions": actions,
+        "next_year": next_open_year(registration) if "carry_over" in actions else None,
+        "queue_query": urlencode(kept),
+        "in_queue": in_queue,
+        "next_registration": (
+            next_in_queue(user=user, registration=registration, params=kept or params)
+            if in_queue
+            else None
+        ),
+    }
 
 
 # --- Home page panels ------------------------------------------------------------------------
@@ -366,6 +542,10 @@ def home_panels(*, user, params) -> dict:
             user=user, unit=unit, period_year=period_year
         )
         panels["programme"]["models"] = unit_models(user=user, unit=unit)
+        if user_may(user, Perm.EDIT):
+            panels["programme"]["continuable"] = continuable_registrations(
+                user=user, unit=unit, period_year=period_year
+            )
     else:
         stats = completeness(user=user, period_year=period_year)
         panels["programme"]["completeness"] = stats

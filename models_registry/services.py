@@ -118,6 +118,20 @@ def registration_capabilities(*, registration: Registration, user) -> set[str]:
     return capabilities
 
 
+def transition_refusal(registration: Registration, action: str) -> str:
+    """Why ``action`` cannot be taken on ``registration`` now, in the words a page shows."""
+    to = ACTION_TARGETS[action]
+    if registration.status == to or (to == S.SUBMITTED and registration.status == S.APPROVED):
+        return str(_ALREADY[registration.status])
+    if not registration.period_year.period.is_open:
+        return _("The period %(period)s is closed: its registrations can no longer change.") % {
+            "period": registration.period_year.period
+        }
+    return _("This registration is now “%(status)s”; that action is no longer possible.") % {
+        "status": registration.get_status_display()
+    }
+
+
 def registration_missing_fields(registration: Registration) -> list[str]:
     """What the guideline requires before a registration can be submitted (IV)."""
     missing = []
@@ -302,14 +316,35 @@ def support_model_update(*, actor, model: SupportModel, target_groups, partner_u
 
 
 def model_steps_update(*, actor, model: SupportModel, steps: list[dict]) -> None:
+    """Save the seven building steps. A step's ``evidence``, when given, is a new upload that
+    replaces the stored file; ``remove_evidence`` drops it. Replaced files are deleted after
+    commit; without either the stored evidence is kept as it is."""
     _check_own_unit(actor, model.unit)
     with transaction.atomic():
+        locked = ModelStep.objects.select_for_update().filter(support_model=model)
+        stored = {s.step: s for s in locked}
         for data in steps:
-            ModelStep.objects.update_or_create(
-                support_model=model,
-                step=data["step"],
-                defaults={k: data[k] for k in ("done", "done_on", "note")},
-            )
+            step = stored.get(data["step"]) or ModelStep(support_model=model, step=data["step"])
+            changed = [k for k in ("done", "done_on", "note") if getattr(step, k) != data[k]]
+            for key in changed:
+                setattr(step, key, data[key])
+            upload = _new_upload({"plan_document": data.get("evidence")})
+            old = step.evidence.name or None
+            if upload:
+                step.evidence_name = os.path.basename(upload.name or "")[:255]
+                step.evidence = upload
+                changed += ["evidence", "evidence_name"]
+            elif data.get("remove_evidence") and old:
+                step.evidence = ""
+                step.evidence_name = ""
+                changed += ["evidence", "evidence_name"]
+            if step.pk is None:
+                step.save()
+            elif changed:
+                step.save(update_fields=changed)
+            if old and old != (step.evidence.name or None):
+                storage = step.evidence.storage
+                transaction.on_commit(lambda storage=storage, old=old: storage.delete(old))
 
 
 def _save_targets(registration: Registration, counts: dict[int, int]) -> None:
