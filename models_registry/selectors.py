@@ -367,6 +367,7 @@ def model_steps_initial(*, model: SupportModel) -> list[dict]:
             "note": recorded[value].note if value in recorded else "",
             "evidence_name": recorded[value].evidence_name if value in recorded else "",
             "has_evidence": bool(recorded[value].evidence) if value in recorded else False,
+            "model_pk": model.pk,
         }
         for value in ModelStep.Step.values
     ]
