@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from models_registry.selectors import home_panels
-
-from . import selectors, services
+from . import extensions, selectors, services
+from .filters import PageForm, UnitForm
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
 from .roles import manageable_roles, may_manage_account
@@ -38,7 +37,7 @@ def home(request):
     if user.unit_id:
         context = selectors.unit_page(unit=user.unit, user=user)
     # The programme's own widgets: what to do this year, the KPI, the review backlog.
-    context.update(home_panels(user=user, params=request.GET))
+    context.update(extensions.home_panels(user=user, params=request.GET))
     return render(request, "doanthanhnien/home.html", context)
 
 
@@ -57,7 +56,8 @@ def account_list(request):
     form = AccountSearchForm(request.GET)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     accounts = selectors.accounts_visible(user=request.user, search=search)
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    page_number = PageForm(request.GET).values()["page"]
+    page = Paginator(accounts, 50).get_page(page_number)
     return render(request, "doanthanhnien/account_list.html", {"form": form, "page": page})
 
 
@@ -66,8 +66,8 @@ def account_create(request):
     if not manageable_roles(request.user):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("unit"):
-        initial["unit"] = request.GET["unit"]
+    if unit_id := UnitForm(request.GET).values()["unit"]:
+        initial["unit"] = unit_id
     form = AccountCreateForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

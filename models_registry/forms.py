@@ -4,9 +4,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doanthanhnien.filters import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from doanthanhnien.models import Unit
 
-from .models import ModelCategory, ModelStep, Registration, SupportModel, TargetGroup
+from .models import (
+    MAX_YOUTH_COUNT,
+    ModelCategory,
+    ModelStep,
+    Registration,
+    SupportModel,
+    TargetGroup,
+)
 from .selectors import partner_unit_choices
 from .uploads import ALLOWED_HELP, DocumentField
 from .widgets import MoneyField, PlanFileInput
@@ -21,7 +29,7 @@ DATE_WIDGET = forms.DateInput(
 CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+class CategoryChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
@@ -33,7 +41,7 @@ class SupportModelForm(forms.ModelForm):
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    target_groups = forms.ModelMultipleChoiceField(
+    target_groups = BoundedModelMultipleChoiceField(
         label=_("Target groups"),
         queryset=TargetGroup.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -60,6 +68,7 @@ class SupportModelForm(forms.ModelForm):
             "implementers": forms.Textarea(attrs={"rows": 2}),
             "partner_units": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"partner_units": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,9 +124,13 @@ class RegistrationForm(forms.ModelForm):
                 label=group.short_name,
                 required=False,
                 min_value=0,
+                max_value=MAX_YOUTH_COUNT,
                 initial=existing.get(group.pk, 0),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                error_messages={"min_value": _("The number cannot be negative.")},
+                error_messages={
+                    "min_value": _("The number cannot be negative."),
+                    "max_value": _("The number cannot be more than 100,000."),
+                },
             )
 
     def count_fields(self):
@@ -204,6 +217,8 @@ StepFormSet = forms.formset_factory(
     extra=0,
     min_num=7,
     max_num=7,
+    # Never build more than the seven forms, whatever TOTAL_FORMS a request claims.
+    absolute_max=7,
     validate_min=True,
     validate_max=True,
 )

@@ -1,7 +1,6 @@
 """Reads for the programme. Aggregation happens in SQL; query counts do not grow with data."""
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
 
 from django.db.models import (
     Case,
@@ -23,12 +22,13 @@ from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
 
+from . import report_selectors, workflow
+from .filters import ReviewQueueFilterForm
 from .models import (
     ModelCategory,
     ModelStep,
     PeriodYear,
     Registration,
-    RegistrationTransition,
     SupportModel,
     TargetGroup,
 )
@@ -73,6 +73,8 @@ def default_period_year(*, user, years: list[PeriodYear]) -> PeriodYear | None:
 
 
 def resolve_period_year(*, user, value) -> tuple[PeriodYear | None, list[PeriodYear]]:
+    """The programme year ``value`` names when the user may choose it, else the default year.
+    Views pass the year cleaned by ``YearForm``; anything else is tolerated, never trusted."""
     years = programme_years(user=user)
     try:
         wanted = int(value) if value else None
@@ -130,6 +132,8 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
         todos.append(Todo("register"))
     return {
         "registrations": registrations,
+        # The same registrations with their rules decided once (badge, reason, late, done).
+        "rows": [workflow.row(r) for r in registrations],
         "counts": counts,
         "todos": todos,
         "is_late": timezone.localdate() > period_year.registration_deadline,
@@ -242,45 +246,28 @@ class QueueFilters:
     q: str = ""
 
 
-def int_or_none(value) -> int | None:
-    try:
-        number = int(value) if value else None
-    except (TypeError, ValueError):
-        return None
-    # Primary keys and years: anything outside a 32-bit id is no match, not an error.
-    return number if number is not None and 0 < number < 2**31 else None
-
-
 def queue_filters(*, user, params) -> tuple[QueueFilters, PeriodYear | None, list[PeriodYear]]:
-    """The review queue's filters read from a query string (the queue page's, or the one the
-    review desk carries along so "next registration" walks the same list)."""
-    period_year, years = resolve_period_year(user=user, value=params.get("year"))
-    status = params.get("status", S.SUBMITTED)
-    if status not in S.values and status != "":
-        status = S.SUBMITTED
+    """The review queue's filters read through ``ReviewQueueFilterForm`` from a query dict (the
+    queue page's, or the one the review desk carries along so "next registration" walks the
+    same list). Each bad value is dropped on its own."""
+    form = params if isinstance(params, ReviewQueueFilterForm) else ReviewQueueFilterForm(params)
+    values = form.values()
+    period_year, years = resolve_period_year(user=user, value=values["year"])
     filters = QueueFilters(
         year=period_year.year if period_year else None,
-        status=status,
-        unit=int_or_none(params.get("unit")),
-        category=int_or_none(params.get("category")),
-        target_group=int_or_none(params.get("target_group")),
-        q=params.get("q", "").strip()[:100],
+        status=values["status"],
+        unit=values["unit"],
+        category=values["category"],
+        target_group=values["target_group"],
+        q=values["q"],
     )
     return filters, period_year, years
 
 
-QUEUE_PARAMS = ("year", "status", "unit", "category", "target_group", "q")
-
-
 def queue_query(value: str) -> str:
     """A queue query string carried through the desk and its forms, reduced to the queue's
-    own filters (nothing else is passed along, and never more than a line of it)."""
-    pairs = parse_qsl(str(value)[:500], keep_blank_values=True)
-    kept = {}
-    for key, item in pairs:
-        if key in QUEUE_PARAMS and key not in kept:
-            kept[key] = item[:100]
-    return urlencode(kept)
+    own valid filters (read through ``ReviewQueueFilterForm``; nothing else is passed along)."""
+    return ReviewQueueFilterForm.from_query_string(str(value)).query_string()
 
 
 def review_queue(*, user, filters: QueueFilters) -> QuerySet:
@@ -476,10 +463,6 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
     )
 
 
-def registration_history(*, registration: Registration) -> QuerySet:
-    return RegistrationTransition.objects.filter(registration=registration).select_related("actor")
-
-
 def next_in_queue(*, user, registration: Registration, params) -> Registration | None:
     """The registration after ``registration`` in the user's review queue filtered as in
     ``params``. One that has left the list (just approved, so no longer "awaiting review")
@@ -503,7 +486,7 @@ def registration_desk(*, user, registration: Registration, params) -> dict:
 
     model = registration.support_model
     actions = registration_capabilities(registration=registration, user=user)
-    kept = {k: params[k] for k in QUEUE_PARAMS if params.get(k)}
+    queue_query = ReviewQueueFilterForm(params).query_string()
     in_queue = user.unit_id is None or not user.unit.is_grassroots or user.is_superuser
     return {
         "registration": registration,
@@ -513,15 +496,15 @@ def registration_desk(*, user, registration: Registration, params) -> dict:
         "steps": list(model.steps.all()),
         "targets": list(registration.targets.select_related("target_group")),
         "planned_total": sum(t.planned_count for t in registration.targets.all()),
-        "transitions": list(registration_history(registration=registration)),
+        "transitions": workflow.history(registration),
         "actions": actions,
+        "buttons": workflow.buttons(registration, actions),
+        "row": workflow.row(registration),
         "next_year": next_open_year(registration) if "carry_over" in actions else None,
-        "queue_query": urlencode(kept),
+        "queue_query": queue_query,
         "in_queue": in_queue,
         "next_registration": (
-            next_in_queue(user=user, registration=registration, params=kept or params)
-            if in_queue
-            else None
+            next_in_queue(user=user, registration=registration, params=params) if in_queue else None
         ),
     }
 
@@ -529,11 +512,11 @@ def registration_desk(*, user, registration: Registration, params) -> dict:
 # --- Home page panels ------------------------------------------------------------------------
 
 
-def home_panels(*, user, params) -> dict:
-    """The programme's part of the home page, by role."""
+def home_panels(*, user, year: int | None = None) -> dict:
+    """The programme's part of the home page, by role, for ``year`` (None: the default year)."""
     if not user.is_authenticated or user.unit_id is None:
         return {}
-    period_year, years = resolve_period_year(user=user, value=params.get("year"))
+    period_year, years = resolve_period_year(user=user, value=year)
     if period_year is None:
         return {"programme": None}
     panels = {"programme": {"period_year": period_year, "years": years}}
@@ -547,10 +530,16 @@ def home_panels(*, user, params) -> dict:
             panels["programme"]["continuable"] = continuable_registrations(
                 user=user, unit=unit, period_year=period_year
             )
+        panels["programme"]["reports_due"] = report_selectors.reports_due(
+            user=user, unit=unit, period_year=period_year
+        )
     else:
         stats = completeness(user=user, period_year=period_year)
         panels["programme"]["completeness"] = stats
         panels["programme"]["waiting"] = waiting_count(user=user, period_year=period_year)
+        panels["programme"]["reports_waiting"] = report_selectors.waiting_reports(
+            user=user, year=period_year.year
+        )
         panels["programme"]["laggards"] = [r for r in stats.rows if r.total == 0][:10]
     panels["programme"]["is_reviewer"] = user_may(user, Perm.REVIEW)
     return panels

@@ -1,8 +1,7 @@
 """Writes for support models and registrations.
 
-Every status change goes through ``registration_transition``: views, admin actions and
-commands alike. The rules are data (``TRANSITIONS``); the function locks the row, checks the
-current state, updates it conditionally, writes the audit row and sends mail after commit.
+Every status change goes through the one workflow mechanism (``workflow.transition``): views,
+admin actions and commands alike. The registration's workflow is the spec below, as data.
 """
 
 import os
@@ -12,6 +11,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,117 +19,23 @@ from django.utils.translation import gettext_lazy
 from doanthanhnien.models import Unit, User
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import notifications, selectors
+from . import notifications, report_selectors, selectors, workflow
 from .models import (
     ModelStep,
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     ReminderLog,
     SupportModel,
 )
+from .workflow import InvalidTransition, Transition, WorkflowSpec
 
 S = Registration.Status
 
+# The programme's domain error (its message is safe to show); InvalidTransition is one.
+RegistrationError = workflow.WorkflowError
 
-class RegistrationError(Exception):
-    """A domain rule refused the action; the message is safe to show to the user."""
-
-    def __init__(self, message, *, missing=None):
-        super().__init__(message)
-        self.message = message
-        self.missing = missing or []
-
-
-class InvalidTransition(RegistrationError):
-    pass
-
-
-@dataclass(frozen=True)
-class Rule:
-    perm: Perm
-    reason_required: bool = False
-
-
-# The whole workflow, as data: (from, to) → who may do it and whether a reason is required.
-TRANSITIONS: dict[tuple[str, str], Rule] = {
-    (S.DRAFT, S.SUBMITTED): Rule(Perm.EDIT),
-    (S.RETURNED, S.SUBMITTED): Rule(Perm.EDIT),
-    (S.REOPENED, S.SUBMITTED): Rule(Perm.EDIT),
-    (S.SUBMITTED, S.APPROVED): Rule(Perm.REVIEW),
-    (S.SUBMITTED, S.RETURNED): Rule(Perm.REVIEW, reason_required=True),
-    (S.APPROVED, S.REOPENED): Rule(Perm.REVIEW, reason_required=True),
-}
-
-# Who may move a registration into each status (every rule into a status shares a perm).
-TARGET_PERMS: dict[str, Perm] = {to: rule.perm for (_, to), rule in TRANSITIONS.items()}
-
-ACTION_TARGETS = {"submit": S.SUBMITTED, "approve": S.APPROVED, "return": S.RETURNED,
-                  "reopen": S.REOPENED}  # fmt: skip
-# Who may ask for each action, read off TRANSITIONS.
-ACTION_PERMS = {action: TARGET_PERMS[to] for action, to in ACTION_TARGETS.items()}
-
-_ALREADY = {
-    S.SUBMITTED: gettext_lazy("This registration has already been submitted."),
-    S.APPROVED: gettext_lazy("This registration has already been approved."),
-    S.RETURNED: gettext_lazy("This registration has already been returned."),
-    S.REOPENED: gettext_lazy("This registration has already been reopened."),
-    S.DRAFT: gettext_lazy("This registration is still a draft."),
-}
-
-
-def _may(user, registration: Registration, perm: Perm) -> bool:
-    return allowed(user, Registration.objects.filter(pk=registration.pk), perm)
-
-
-def next_open_year(registration: Registration) -> PeriodYear | None:
-    """The first open programme year after ``registration``'s (where "continue next year"
-    leads), or None."""
-    return (
-        PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
-        .select_related("period")
-        .order_by("year")
-        .first()
-    )
-
-
-def _already_registered(registration: Registration, period_year: PeriodYear) -> bool:
-    return registration.support_model.registrations.filter(year=period_year.year).exists()
-
-
-def registration_capabilities(*, registration: Registration, user) -> set[str]:
-    """What ``user`` may do with ``registration`` now: the workflow actions ("submit",
-    "approve", "return", "reopen") plus "edit" and "carry_over" — the one place pages ask."""
-    if not registration.period_year.period.is_open:
-        return set()
-    perms = {perm: _may(user, registration, perm) for perm in (Perm.EDIT, Perm.REVIEW)}
-    capabilities = {
-        action
-        for action, to in ACTION_TARGETS.items()
-        if (rule := TRANSITIONS.get((registration.status, to))) and perms[rule.perm]
-    }
-    if perms[Perm.EDIT] and registration.is_editable:
-        capabilities.add("edit")
-    if perms[Perm.EDIT] and registration.status == S.APPROVED:
-        following = next_open_year(registration)
-        if following is not None and not _already_registered(registration, following):
-            capabilities.add("carry_over")
-    return capabilities
-
-
-def transition_refusal(registration: Registration, action: str) -> str:
-    """Why ``action`` cannot be taken on ``registration`` now, in the words a page shows."""
-    to = ACTION_TARGETS[action]
-    if registration.status == to or (to == S.SUBMITTED and registration.status == S.APPROVED):
-        return str(_ALREADY[registration.status])
-    if not registration.period_year.period.is_open:
-        return _("The period %(period)s is closed: its registrations can no longer change.") % {
-            "period": registration.period_year.period
-        }
-    return _("This registration is now “%(status)s”; that action is no longer possible.") % {
-        "status": registration.get_status_display()
-    }
+__all__ = ["InvalidTransition", "RegistrationError"]
 
 
 def registration_missing_fields(registration: Registration) -> list[str]:
@@ -151,108 +57,168 @@ def registration_missing_fields(registration: Registration) -> list[str]:
     return missing
 
 
+REGISTRATION_WORKFLOW = workflow.register(
+    WorkflowSpec(
+        model=Registration,
+        transitions=(
+            Transition(
+                "submit",
+                (S.DRAFT, S.RETURNED, S.REOPENED),
+                S.SUBMITTED,
+                Perm.EDIT,
+                label=gettext_lazy("Submit for review"),
+                done=gettext_lazy("Submitted for review."),
+                stamp=workflow.SUBMIT,
+                already_from=(S.APPROVED,),
+                check_complete=True,
+                confirm=True,
+            ),
+            Transition(
+                "withdraw",
+                (S.SUBMITTED,),
+                S.DRAFT,
+                Perm.EDIT,
+                label=gettext_lazy("Withdraw"),
+                done=gettext_lazy("Submission withdrawn: the registration is a draft again."),
+                stamp=workflow.WITHDRAW,
+                button="btn-outline-secondary",
+                mail="withdrawn",
+            ),
+            Transition(
+                "approve",
+                (S.SUBMITTED,),
+                S.APPROVED,
+                Perm.REVIEW,
+                label=gettext_lazy("Approve"),
+                done=gettext_lazy("Registration approved."),
+                button="btn-success",
+                clears_reason=True,
+                confirm=True,
+                admin_label=gettext_lazy("Approve selected registrations"),
+            ),
+            Transition(
+                "return",
+                (S.SUBMITTED,),
+                S.RETURNED,
+                Perm.REVIEW,
+                label=gettext_lazy("Return"),
+                done=gettext_lazy("Registration returned to the union with your reason."),
+                reason_required=True,
+                reason_label=gettext_lazy("Reason for return"),
+                button="btn-danger",
+                admin_label=gettext_lazy("Return selected registrations (reason: incomplete)"),
+                admin_reason=gettext_lazy("Returned by the administrator: incomplete."),
+            ),
+            Transition(
+                "reopen",
+                (S.APPROVED,),
+                S.REOPENED,
+                Perm.REVIEW,
+                label=gettext_lazy("Reopen"),
+                done=gettext_lazy("Registration reopened for editing."),
+                reason_required=True,
+                reason_label=gettext_lazy("Reason for reopening"),
+                button="btn-outline-danger",
+            ),
+        ),
+        badges={
+            S.APPROVED: "text-bg-success",
+            S.SUBMITTED: "text-bg-warning",
+            S.RETURNED: "text-bg-danger",
+            S.REOPENED: "text-bg-info",
+            S.DRAFT: "text-bg-secondary",
+        },
+        editable=Registration.EDITABLE,
+        already={
+            S.SUBMITTED: gettext_lazy("This registration has already been submitted."),
+            S.APPROVED: gettext_lazy("This registration has already been approved."),
+            S.RETURNED: gettext_lazy("This registration has already been returned."),
+            S.REOPENED: gettext_lazy("This registration has already been reopened."),
+            S.DRAFT: gettext_lazy("This registration is still a draft."),
+        },
+        no_longer=gettext_lazy(
+            "This registration is now “%(status)s”; that action is no longer possible."
+        ),
+        closed=gettext_lazy(
+            "The period %(period)s is closed: its registrations can no longer change."
+        ),
+        raced=gettext_lazy(
+            "Someone else changed this registration a moment ago. Reload and check."
+        ),
+        is_open=lambda r: r.period_year.period.is_open,
+        period_of=lambda r: r.period_year.period,
+        deadline=lambda r: r.period_year.registration_deadline,
+        # Looked up at call time, so the check is this module's function (tests replace it).
+        missing=lambda r: registration_missing_fields(r),
+        notify=lambda r, *, actor, transition: notifications.workflow_changed(
+            obj=r, actor=actor, transition=transition
+        ),
+        lock_related=("period_year__period", "unit", "support_model"),
+        url=lambda r: reverse("registry:registration-detail", args=[r.pk]),
+        mail_prefix="registration",
+        done_states=(S.APPROVED,),
+        reason_labels={
+            S.RETURNED: gettext_lazy("Reason for return"),
+            S.REOPENED: gettext_lazy("Reason for reopening"),
+        },
+    )
+)
+
+# The workflow as a pipeline table, (from, to) → transition, read off the spec.
+TRANSITIONS = REGISTRATION_WORKFLOW.table()
+ACTION_TARGETS = {t.action: t.target for t in REGISTRATION_WORKFLOW.transitions}
+ACTION_PERMS = {t.action: t.perm for t in REGISTRATION_WORKFLOW.transitions}
+
+
+def next_open_year(registration: Registration) -> PeriodYear | None:
+    """The first open programme year after ``registration``'s (where "continue next year"
+    leads), or None."""
+    return (
+        PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
+        .select_related("period")
+        .order_by("year")
+        .first()
+    )
+
+
+def _already_registered(registration: Registration, period_year: PeriodYear) -> bool:
+    return registration.support_model.registrations.filter(year=period_year.year).exists()
+
+
+def registration_capabilities(*, registration: Registration, user) -> set[str]:
+    """What ``user`` may do with ``registration`` now: the workflow's actions ("submit",
+    "withdraw", "approve", "return", "reopen"), "edit", and "carry_over"."""
+    if not REGISTRATION_WORKFLOW.is_open(registration):
+        return set()
+    granted = workflow.granted_perms(registration, user=user)
+    capabilities = workflow.capabilities(registration, user=user, granted=granted)
+    if granted[Perm.EDIT] and registration.status == S.APPROVED:
+        following = next_open_year(registration)
+        if following is not None and not _already_registered(registration, following):
+            capabilities.add("carry_over")
+    return capabilities
+
+
 def registration_transition(
     registration: Registration, to: str, *, actor, comment: str = ""
 ) -> Registration:
-    """Move ``registration`` to status ``to`` on behalf of ``actor``.
-
-    Raises PermissionDenied when the actor may not act on this registration, and
-    InvalidTransition (with a message for the user) when the current state does not allow it —
-    including when another person changed it a moment earlier.
-    """
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        # Lock the row and re-read it inside the transaction: a concurrent request waits here
-        # (PostgreSQL) and then sees the state the winner left.
-        current = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("period_year__period", "unit", "support_model")
-            .filter(pk=registration.pk)
-            .first()
+    """Move ``registration`` into status ``to``: the registration's name for
+    ``workflow.transition`` (each status is reached by one action)."""
+    step = REGISTRATION_WORKFLOW.action_to(to)
+    if step is None:
+        raise InvalidTransition(
+            REGISTRATION_WORKFLOW.no_longer % {"status": registration.get_status_display()}
         )
-        if current is None:
-            raise PermissionDenied
-        # Permission first: someone who may not act on this registration learns nothing
-        # about its state from the answer.
-        perm = TARGET_PERMS.get(to)
-        if perm is None:  # no rule leads there from any state: the same answer for all
-            raise InvalidTransition(_("That action is not possible."))
-        if not _may(actor, current, perm):
-            raise PermissionDenied
-        rule = TRANSITIONS.get((current.status, to))
-        if rule is None:
-            if current.status == to or (to == S.SUBMITTED and current.status == S.APPROVED):
-                raise InvalidTransition(str(_ALREADY[current.status]))
-            raise InvalidTransition(
-                _("This registration is now “%(status)s”; that action is no longer possible.")
-                % {"status": current.get_status_display()}
-            )
-        if not current.period_year.period.is_open:
-            raise InvalidTransition(
-                _("The period %(period)s is closed: its registrations can no longer change.")
-                % {"period": current.period_year.period}
-            )
-        if rule.reason_required and not comment:
-            raise InvalidTransition(_("Please give a reason."))
-
-        now = timezone.now()
-        changes = {"status": to, "updated_at": now}
-        if to == S.SUBMITTED:
-            missing = registration_missing_fields(current)
-            if missing:
-                raise InvalidTransition(
-                    _("Complete these before submitting: %(fields)s.")
-                    % {"fields": ", ".join(str(m) for m in missing)},
-                    missing=missing,
-                )
-            changes["submitted_at"] = now
-            changes["is_late"] = timezone.localdate() > current.period_year.registration_deadline
-        else:
-            changes["decided_at"] = now
-        if rule.reason_required:
-            changes["last_reason"] = comment
-        elif to == S.APPROVED:
-            changes["last_reason"] = ""
-
-        # Conditional update: on databases without row locks (SQLite) the loser updates 0 rows.
-        updated = Registration.objects.filter(pk=current.pk, status=current.status).update(
-            **changes
-        )
-        if updated != 1:
-            raise InvalidTransition(
-                _("Someone else changed this registration a moment ago. Reload and check.")
-            )
-        from_status = current.status
-        for key, value in changes.items():
-            setattr(current, key, value)
-        # Keep django-simple-history's audit trail complete for updates made with .update().
-        current.history.model.objects.create(
-            **{f.attname: getattr(current, f.attname) for f in Registration._meta.fields},
-            history_date=now,
-            history_type="~",
-            history_user=actor if getattr(actor, "pk", None) else None,
-            history_change_reason=comment[:100] or to,
-        )
-        RegistrationTransition.objects.create(
-            registration=current,
-            from_status=from_status,
-            to_status=to,
-            actor=actor if getattr(actor, "pk", None) else None,
-            comment=comment,
-        )
-        transaction.on_commit(
-            lambda: notifications.registration_changed(registration=current, actor=actor)
-        )
-    return current
+    return workflow.transition(registration, step.action, actor=actor, reason=comment)
 
 
 def registrations_bulk_approve(*, ids: list[int], actor) -> tuple[int, list[str]]:
     """Approve several registrations; each is its own transition. Returns (done, problems)."""
-    done, problems = 0, []
     queryset = scoped(actor, Registration.objects.select_related("support_model"), Perm.REVIEW)
+    done, problems = 0, []
     for registration in queryset.filter(pk__in=ids):
         try:
-            registration_transition(registration, S.APPROVED, actor=actor)
+            workflow.transition(registration, "approve", actor=actor)
             done += 1
         except (InvalidTransition, PermissionDenied) as error:
             problems.append(f"{registration.support_model}: {getattr(error, 'message', error)}")
@@ -534,14 +500,23 @@ def reminders_send_by(*, actor, period_year: PeriodYear) -> ReminderResult:
 
 
 def reminders_send(*, year: int, units, actor=None, today: date | None = None) -> ReminderResult:
-    """Mail the secretaries of ``units`` that have not submitted for ``year``.
+    """Mail the secretaries of ``units`` that have not submitted for ``year``, or whose
+    approved model's final result report is due and not in.
 
     A union already mailed today is skipped, whoever reminded it; a union whose run today
     reached nobody (no secretary with an e-mail yet) is tried again.
     """
     today = today or timezone.localdate()
+    no_registration = set(
+        selectors.units_without_submission(units=units, year=year).values_list("pk", flat=True)
+    )
+    report_missing = set(
+        report_selectors.units_with_report_missing(units=units, year=year, today=today)
+        .filter(kind__in=Unit.GRASSROOTS_KINDS)
+        .values_list("pk", flat=True)
+    )
     sent = unions = without_email = 0
-    for unit in selectors.units_without_submission(units=units, year=year):
+    for unit in Unit.objects.filter(pk__in=no_registration | report_missing).order_by("pk"):
         with transaction.atomic():
             log, created = ReminderLog.objects.select_for_update().get_or_create(
                 unit=unit, year=year, sent_on=today, defaults={"sent_by": actor}
@@ -561,7 +536,11 @@ def reminders_send(*, year: int, units, actor=None, today: date | None = None) -
                 continue
             transaction.on_commit(
                 lambda unit=unit, recipients=recipients: notifications.reminder(
-                    unit=unit, year=year, recipients=recipients
+                    unit=unit,
+                    year=year,
+                    recipients=recipients,
+                    missing_registration=unit.pk in no_registration,
+                    missing_report=unit.pk in report_missing,
                 )
             )
             sent += len(recipients)

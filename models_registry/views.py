@@ -11,20 +11,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from doanthanhnien.filters import YearForm
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import selectors, services
+from . import (
+    recognition_selectors,
+    report_selectors,
+    report_services,
+    selectors,
+    services,
+    workflow,
+)
+from .filters import BulkApproveForm, ReasonForm, ReviewQueueFilterForm
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
 
 S = Registration.Status
 
 
+def _year(request) -> int | None:
+    return YearForm(request.GET).values()["year"]
+
+
 def _year_context(request):
-    period_year, years = selectors.resolve_period_year(
-        user=request.user, value=request.GET.get("year")
-    )
+    period_year, years = selectors.resolve_period_year(user=request.user, value=_year(request))
     return period_year, {"period_year": period_year, "years": years}
 
 
@@ -48,6 +59,9 @@ def my_unit(request):
         context["mine"] = selectors.unit_year_status(
             user=request.user, unit=unit, period_year=period_year
         )
+        context["reports_due"] = report_selectors.reports_due(
+            user=request.user, unit=unit, period_year=period_year
+        )
     context["models"] = selectors.unit_models(user=request.user, unit=unit)
     context["unit"] = unit
     return render(request, "models_registry/my_unit.html", context)
@@ -68,8 +82,8 @@ def model_create(request):
         )
         messages.success(request, _("Model saved. Now register it for the year."))
         url = reverse("registry:registration-create", args=[model.pk])
-        if request.GET.get("year"):
-            url += f"?year={request.GET['year']}"
+        if year := _year(request):
+            url += f"?year={year}"
         return redirect(url)
     return render(request, "models_registry/model_form.html", {"form": form, "unit": unit})
 
@@ -111,7 +125,21 @@ def model_detail(request, pk):
     return render(
         request,
         "models_registry/model_detail.html",
-        {"model": model, "may_edit": may_edit, **context},
+        {
+            "model": model,
+            "may_edit": may_edit,
+            **context,
+            "recognitions": recognition_selectors.model_recognitions(
+                user=request.user, model=model
+            ),
+            "commendations": recognition_selectors.model_commendations(
+                user=request.user, model=model
+            ),
+            "may_commend": recognition_selectors.may_commend(user=request.user, model=model),
+            "may_recognise": allowed(
+                request.user, SupportModel.objects.filter(pk=pk), Perm.RECOGNISE
+            ),
+        },
     )
 
 
@@ -125,7 +153,7 @@ def model_steps(request, pk):
         messages.success(request, _("Building steps saved."))
         return redirect("registry:model-detail", pk=model.pk)
     labels = dict(ModelStep.Step.choices)
-    rows = [(labels[f.initial["step"]], f) for f in formset.forms]
+    rows = [(labels.get(f.initial.get("step"), ""), f) for f in formset.forms]
     return render(
         request,
         "models_registry/model_steps.html",
@@ -188,7 +216,7 @@ def registration_create(request, model_pk):
     model = get_object_or_404(
         scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=model_pk
     )
-    period_year = selectors.registration_year(user=request.user, value=request.GET.get("year"))
+    period_year = selectors.registration_year(user=request.user, value=_year(request))
     if period_year is None:
         messages.error(request, _("No programme year is open for registration."))
         return redirect("registry:model-detail", pk=model.pk)
@@ -280,39 +308,41 @@ def registration_detail(request, pk):
     context = selectors.registration_desk(
         user=request.user, registration=registration, params=request.GET
     )
+    context["reports"] = [
+        report_selectors.report_row(r)
+        for r in registration.reports.select_related("registration__period_year")
+    ]
+    context["report_kinds"] = report_services.report_kinds_available(
+        registration=registration, user=request.user
+    )
     return render(request, "models_registry/registration_detail.html", context)
-
-
-# Actions that are final for the person who takes them: a confirmation page comes first.
-CONFIRMED_ACTIONS = ("submit", "approve")
 
 
 @login_required
 def registration_action(request, pk, action):
-    if action not in services.ACTION_TARGETS:
+    step = services.REGISTRATION_WORKFLOW.get(action)
+    if step is None:
         raise Http404
-    allowed_methods = ("GET", "HEAD", "POST") if action in CONFIRMED_ACTIONS else ("POST",)
+    # Actions final for whoever takes them (spec: ``confirm``) answer GET with a confirmation.
+    allowed_methods = ("GET", "HEAD", "POST") if step.confirm else ("POST",)
     if request.method not in allowed_methods:
         return HttpResponseNotAllowed(allowed_methods)
-    to = services.ACTION_TARGETS[action]
-    registration = _registration_for_page(request, pk, services.ACTION_PERMS[action])
+    registration = _registration_for_page(request, pk, step.perm)
     data = request.POST if request.method == "POST" else request.GET
     queue_query = selectors.queue_query(data.get("queue", ""))
-    if action in CONFIRMED_ACTIONS and not (request.method == "POST" and "confirm" in data):
+    if step.confirm and not (request.method == "POST" and "confirm" in data):
         return _confirm_action(request, registration, action, queue_query)
-    comment = request.POST.get("reason", "")[:2000]
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect(_detail_url(pk, queue_query))
+    reason = form.cleaned_data["reason"]
     try:
-        services.registration_transition(registration, to, actor=request.user, comment=comment)
-    except services.InvalidTransition as error:
+        workflow.transition(registration, action, actor=request.user, reason=reason)
+    except workflow.InvalidTransition as error:
         messages.error(request, error.message)
     else:
-        done = {
-            "submit": _("Submitted for review."),
-            "approve": _("Registration approved."),
-            "return": _("Registration returned to the union with your reason."),
-            "reopen": _("Registration reopened for editing."),
-        }
-        messages.success(request, done[action])
+        messages.success(request, step.done)
     return redirect(_detail_url(pk, queue_query))
 
 
@@ -321,7 +351,7 @@ def _confirm_action(request, registration, action, queue_query):
     actions = services.registration_capabilities(registration=registration, user=request.user)
     if action not in actions:
         # Already done (a second tab, a double tap) or no longer possible: say which.
-        messages.info(request, services.transition_refusal(registration, action))
+        messages.info(request, workflow.refusal(registration, action))
         return redirect(_detail_url(registration.pk, queue_query))
     return render(
         request,
@@ -330,6 +360,7 @@ def _confirm_action(request, registration, action, queue_query):
             "registration": registration,
             "model": registration.support_model,
             "action": action,
+            "step": services.REGISTRATION_WORKFLOW.get(action),
             "upper_unit": registration.unit.parent,
             "queue_query": queue_query,
             "back_url": _detail_url(registration.pk, queue_query),
@@ -418,25 +449,21 @@ def registration_plan_remove(request, pk):
 # --- Upper-union pages -----------------------------------------------------------------------
 
 
-def _int(value):
-    return selectors.int_or_none(value)
-
-
 @login_required
 @require_GET
 def review_queue(request):
-    filters, period_year, years = selectors.queue_filters(user=request.user, params=request.GET)
+    form = ReviewQueueFilterForm(request.GET)
+    filters, period_year, years = selectors.queue_filters(user=request.user, params=form)
     queue = selectors.review_queue(user=request.user, filters=filters)
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = Paginator(queue, 50).get_page(form.values()["page"])
+    params = form.query_string()
     context = {
         "period_year": period_year,
         "years": years,
         "page": page,
         "filters": filters,
-        "params": params.urlencode(),
-        "queue_query": selectors.queue_query(params.urlencode()),
+        "params": params,
+        "queue_query": params,
         "may_review": user_may(request.user, Perm.REVIEW),
         "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
         **selectors.queue_choices(user=request.user),
@@ -447,9 +474,14 @@ def review_queue(request):
 @login_required
 @require_POST
 def review_bulk_approve(request):
-    ids = [i for i in (_int(v) for v in request.POST.getlist("ids")[:500]) if i]
+    form = BulkApproveForm(request.POST)
+    ids = form.cleaned_data["ids"] if form.is_valid() else []
+    # Back to the same filters; only the queue's own parameters, cleaned, go into the URL.
     params = selectors.queue_query(request.POST.get("params", ""))
     back = reverse("registry:review-queue") + (f"?{params}" if params else "")
+    if "ids" in form.errors:
+        messages.error(request, " ".join(form.errors["ids"]))
+        return redirect(back)
     if not ids:
         messages.warning(request, _("Select at least one registration."))
         return redirect(back)
@@ -488,7 +520,7 @@ def completeness(request):
 @login_required
 @require_POST
 def completeness_remind(request):
-    year = _int(request.POST.get("year"))
+    year = YearForm(request.POST).values()["year"]
     period_year = next(
         (y for y in selectors.programme_years(user=request.user) if y.year == year), None
     )
@@ -522,3 +554,9 @@ def completeness_remind(request):
             % {"n": result.without_email},
         )
     return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
+
+
+def home_panel_context(*, user, params) -> dict:
+    """The programme's panel on the core home page (registered in ``apps.py``): the year comes
+    from the query string through a form, so a bad value falls back to the default year."""
+    return selectors.home_panels(user=user, year=YearForm(params).values()["year"])

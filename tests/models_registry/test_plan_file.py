@@ -258,7 +258,10 @@ def test_removing_deletes_the_file_and_records_who(
     assert latest.history_change_reason == "plan removed: Kế hoạch triển khai.pdf"
     assert latest.plan_document == ""
     # Submitting now asks for a plan again.
-    as_secretary.post(reverse("registry:registration-action", args=[registration_a.pk, "submit"]))
+    as_secretary.post(
+        reverse("registry:registration-action", args=[registration_a.pk, "submit"]),
+        {"confirm": "1"},
+    )
     registration_a.refresh_from_db()
     assert registration_a.status == S.DRAFT
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from models_registry import selectors
-from models_registry.models import ModelStep, Registration, RegistrationTransition
+from models_registry.models import ModelStep, Registration, WorkflowTransition
 from tests.factories import (
     PDF_BYTES,
     PeriodYearFactory,
@@ -50,9 +50,9 @@ def test_it_shows_everything_the_officer_judges_in_reading_order(
     )
     registration = make_registration(model_a, S.SUBMITTED, budget_sources="Quỹ Đoàn xã")
     make_registration(model_b, S.SUBMITTED)
-    RegistrationTransition.objects.create(
-        registration=registration, from_status=S.DRAFT, to_status=S.RETURNED,
-        comment="Bổ sung danh sách người phụ trách từng thôn",
+    registration.transitions.create(
+        action="return", from_status=S.SUBMITTED, to_status=S.RETURNED,
+        reason="Bổ sung danh sách người phụ trách từng thôn",
     )  # fmt: skip
     client.force_login(officer)
 
@@ -141,7 +141,10 @@ def test_the_queue_query_keeps_only_the_queue_filters():
     assert selectors.queue_query("year=2022&status=submitted&evil=1&q=huong+tra") == (
         "year=2022&status=submitted&q=huong+tra"
     )
-    assert selectors.queue_query("unit=99999999999999999999") == "unit=99999999999999999999"
+    # Read through ReviewQueueFilterForm: an id out of bounds is dropped, not passed along.
+    assert selectors.queue_query("unit=99999999999999999999") == ""
+    # An unknown status means "awaiting review", as on the queue page.
+    assert selectors.queue_query("unit=12&status=nonsense") == "status=submitted&unit=12"
     assert selectors.queue_query("x" * 10_000) == ""
 
 
@@ -274,7 +277,7 @@ def test_bulk_approval_asks_first_naming_the_union(
     )
     texts = _messages(again)
     assert any("already been approved" in t for t in texts)
-    assert RegistrationTransition.objects.count() == 2
+    assert WorkflowTransition.objects.count() == 2
 
 
 def test_bulk_confirmation_of_nothing_waiting_goes_back(

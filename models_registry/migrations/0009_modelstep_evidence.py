@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('models_registry', '0003_wording'),
+        ('models_registry', '0008_recognition_commendation'),
     ]
 
     operations = [
