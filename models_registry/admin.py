@@ -50,6 +50,17 @@ class PeriodAdmin(admin.ModelAdmin):
 class ModelStepInline(admin.TabularInline):
     model = ModelStep
     extra = 0
+    # Evidence is uploaded on the unit's steps page (with the upload checks) and served by
+    # the permission-checked view; here it is only linked.
+    exclude = ["evidence"]
+    readonly_fields = ["evidence_link"]
+
+    @admin.display(description=_("evidence"))
+    def evidence_link(self, obj):
+        if not obj.pk or not obj.evidence:
+            return "—"
+        url = reverse("registry:model-step-evidence", args=[obj.support_model_id, obj.step])
+        return format_html('<a href="{}">{}</a>', url, obj.evidence_name or url)
 
 
 @admin.register(SupportModel)

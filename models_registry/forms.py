@@ -25,6 +25,9 @@ DATE_WIDGET = forms.DateInput(
     attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "size": 16},
 )
 
+# Bootstrap's class, so the box gets the portal's 24 px touch target (static/css/portal.css).
+CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
+
 
 class CategoryChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, obj):
@@ -147,9 +150,33 @@ class RegistrationForm(forms.ModelForm):
 
 class StepForm(forms.Form):
     step = forms.IntegerField(widget=forms.HiddenInput)
-    done = forms.BooleanField(label=_("Done"), required=False)
+    done = forms.BooleanField(label=_("Done"), required=False, widget=CHECKBOX)
     done_on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
+    evidence = DocumentField(
+        label=_("Evidence (optional)"),
+        required=False,
+        help_text=_("Survey results, consultation minutes… %(types)s; at most %(size)s MB."),
+        widget=PlanFileInput,
+    )
+    remove_evidence = forms.BooleanField(
+        label=_("Remove the stored file"), required=False, widget=CHECKBOX
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = self.fields["evidence"].help_text % {
+            "types": ALLOWED_HELP,
+            "size": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        }
+        widget = self.fields["evidence"].widget
+        widget.max_bytes = settings.UPLOAD_MAX_BYTES
+        if self.initial.get("has_evidence") and self.initial.get("model_pk"):
+            widget.stored_name = self.initial["evidence_name"] or str(_("file"))
+            widget.download_url = reverse(
+                "registry:model-step-evidence",
+                args=[self.initial["model_pk"], self.initial["step"]],
+            )
 
     def clean_step(self):
         step = self.cleaned_data["step"]

@@ -200,6 +200,12 @@ class SupportModel(models.Model):
         return models.Q(models.Exists(Recognition.in_force_recognised(OuterRef("pk"))))
 
 
+def evidence_upload_to(instance, filename):
+    # Random names, as for plans: the original name is kept in the database only.
+    ext = os.path.splitext(filename)[1].lower()
+    return f"evidence/{uuid.uuid4().hex}{ext}"
+
+
 class ModelStep(models.Model):
     """The guideline's seven steps of building a model (III.1), as a checklist."""
 
@@ -217,6 +223,14 @@ class ModelStep(models.Model):
     done = models.BooleanField(_("done"), default=False)
     done_on = models.DateField(_("date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to=evidence_upload_to,
+        blank=True,
+        max_length=255,
+        help_text=_("E.g. survey results or consultation minutes."),
+    )
+    evidence_name = models.CharField(max_length=255, blank=True, editable=False)
 
     scope_unit_field = "support_model__unit"
 
@@ -383,10 +397,7 @@ MAX_DONG = 10**12
 MAX_YOUTH = 100_000
 
 
-def evidence_upload_to(instance, filename):
-    # Random names, as for plans: the original name is kept in the database only.
-    ext = os.path.splitext(filename)[1].lower()
-    return f"evidence/{uuid.uuid4().hex}{ext}"
+# evidence_upload_to (above, with ModelStep) names report evidence files too.
 
 
 class ResultReport(models.Model):

@@ -23,6 +23,7 @@ from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
 
 from . import report_selectors, workflow
+from .filters import ReviewQueueFilterForm
 from .models import (
     ModelCategory,
     ModelStep,
@@ -140,6 +141,26 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
     }
 
 
+def continuable_registrations(*, user, unit: Unit, period_year: PeriodYear) -> list:
+    """Last year's approved registrations of the unit's models that have nothing yet in
+    ``period_year``: the home page offers "Continue into <year>" for each (one query)."""
+    if not period_year.period.is_open:
+        return []
+    this_year = Registration.objects.filter(
+        support_model=OuterRef("support_model"), year=period_year.year
+    )
+    return list(
+        scoped(
+            user,
+            Registration.objects.filter(unit=unit, year=period_year.year - 1, status=S.APPROVED),
+            Perm.EDIT,
+        )
+        .filter(~Exists(this_year))
+        .select_related("support_model")
+        .order_by("support_model__name", "pk")
+    )
+
+
 # --- Upper-union side ------------------------------------------------------------------------
 
 
@@ -225,6 +246,30 @@ class QueueFilters:
     q: str = ""
 
 
+def queue_filters(*, user, params) -> tuple[QueueFilters, PeriodYear | None, list[PeriodYear]]:
+    """The review queue's filters read through ``ReviewQueueFilterForm`` from a query dict (the
+    queue page's, or the one the review desk carries along so "next registration" walks the
+    same list). Each bad value is dropped on its own."""
+    form = params if isinstance(params, ReviewQueueFilterForm) else ReviewQueueFilterForm(params)
+    values = form.values()
+    period_year, years = resolve_period_year(user=user, value=values["year"])
+    filters = QueueFilters(
+        year=period_year.year if period_year else None,
+        status=values["status"],
+        unit=values["unit"],
+        category=values["category"],
+        target_group=values["target_group"],
+        q=values["q"],
+    )
+    return filters, period_year, years
+
+
+def queue_query(value: str) -> str:
+    """A queue query string carried through the desk and its forms, reduced to the queue's
+    own valid filters (read through ``ReviewQueueFilterForm``; nothing else is passed along)."""
+    return ReviewQueueFilterForm.from_query_string(str(value)).query_string()
+
+
 def review_queue(*, user, filters: QueueFilters) -> QuerySet:
     """Registrations of the unions below the user, filtered; a fixed number of queries."""
     qs = scoped(user, Registration.objects.all()).filter(unit__kind__in=Unit.GRASSROOTS_KINDS)
@@ -307,15 +352,62 @@ def model_steps_initial(*, model: SupportModel) -> list[dict]:
             "done": recorded[value].done if value in recorded else False,
             "done_on": recorded[value].done_on if value in recorded else None,
             "note": recorded[value].note if value in recorded else "",
+            "evidence_name": recorded[value].evidence_name if value in recorded else "",
+            "has_evidence": bool(recorded[value].evidence) if value in recorded else False,
+            "model_pk": model.pk,
         }
         for value in ModelStep.Step.values
     ]
 
 
-def open_years_to_register(*, user, model: SupportModel) -> list[PeriodYear]:
-    """Open programme years the model can still be registered for, newest first."""
+def open_years_to_register(
+    *, user, model: SupportModel, years: list[PeriodYear] | None = None
+) -> list[PeriodYear]:
+    """Open programme years the model can still be registered for, newest first. Years
+    before the model started are never offered (a model started in March 2022 has no 2021)."""
     registered = set(model.registrations.values_list("year", flat=True))
-    return [y for y in programme_years(user=user) if y.period.is_open and y.year not in registered]
+    first = model.start_date.year if model.start_date else 0
+    years = programme_years(user=user) if years is None else years
+    return [y for y in years if y.period.is_open and y.year not in registered and y.year >= first]
+
+
+@dataclass
+class MainAction:
+    """The one primary button of a model page: what to do for the current programme year."""
+
+    kind: str  # "register", "edit", "view"
+    period_year: PeriodYear
+    registration: Registration | None = None
+
+
+def model_page(*, user, model: SupportModel, may_edit: bool) -> dict:
+    """Everything the model page shows besides the model itself (a fixed number of queries)."""
+    registrations = list(
+        model.registrations.select_related("period_year__period").order_by("-year")
+    )
+    by_year = {r.year: r for r in registrations}
+    main, other_years = None, []
+    if may_edit:
+        years = programme_years(user=user)
+        current = default_period_year(user=user, years=years)
+        open_years = open_years_to_register(user=user, model=model, years=years)
+        if current is not None and current.year in by_year:
+            registration = by_year[current.year]
+            kind = "edit" if registration.is_editable and current.period.is_open else "view"
+            main = MainAction(kind, current, registration)
+        elif current is not None and current in open_years:
+            main = MainAction("register", current)
+        elif open_years:
+            # The current year is closed or before the model's start: its first open year.
+            main = MainAction("register", open_years[-1])
+        other_years = [y for y in open_years if main is None or y.year != main.period_year.year]
+    return {
+        "registrations": registrations,
+        "main_action": main,
+        "other_years": other_years,
+        "steps": list(model.steps.all()),
+        "history": model.history.select_related("history_user").order_by("-history_date")[:20],
+    }
 
 
 def registration_year(*, user, value) -> PeriodYear | None:
@@ -339,6 +431,28 @@ def reviewable_ids(*, user, registrations) -> set[int]:
     )
 
 
+@dataclass
+class BulkApproval:
+    """What "approve the selected" would do: the registrations it would approve now, the
+    unions they belong to, and how many of the selection it would leave alone."""
+
+    registrations: list
+    units: list
+    skipped: int
+
+
+def bulk_approval(*, user, ids: list[int]) -> BulkApproval:
+    registrations = list(
+        scoped(user, Registration.objects.filter(pk__in=ids, status=S.SUBMITTED), Perm.REVIEW)
+        .select_related("support_model", "unit")
+        .order_by("unit__name_sort", "support_model__name", "pk")
+    )
+    units = list({r.unit_id: r.unit for r in registrations}.values())
+    return BulkApproval(
+        registrations=registrations, units=units, skipped=len(set(ids)) - len(registrations)
+    )
+
+
 def partner_unit_choices(*, unit: Unit) -> QuerySet:
     """School, agency, bloc and enterprise unions of the unit's province that a model can name
     as partners. A public directory of names, deliberately wider than the user's own scope."""
@@ -347,6 +461,52 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
         path__startswith=f"/{root}/",
         kind__in=[Unit.Kind.SCHOOL, Unit.Kind.AGENCY, Unit.Kind.BLOC, Unit.Kind.ENTERPRISE],
     )
+
+
+def next_in_queue(*, user, registration: Registration, params) -> Registration | None:
+    """The registration after ``registration`` in the user's review queue filtered as in
+    ``params``. One that has left the list (just approved, so no longer "awaiting review")
+    is followed by the first one still in it."""
+    if "year" not in params and "status" not in params:
+        # Opened from elsewhere: walk what awaits review in the registration's year.
+        params = {"year": str(registration.year), "status": S.SUBMITTED}
+    filters, _period_year, _years = queue_filters(user=user, params=params)
+    ids = list(review_queue(user=user, filters=filters).values_list("pk", flat=True))
+    following = ids[ids.index(registration.pk) + 1 :] if registration.pk in ids else ids
+    if not following:
+        return None
+    return Registration.objects.select_related("support_model", "unit").get(pk=following[0])
+
+
+def registration_desk(*, user, registration: Registration, params) -> dict:
+    """Everything the registration page shows, in the order an officer judges it: the model
+    and its building steps, the plan, the planned beneficiaries, the budget, the history;
+    then what the user may do and how to move through the queue."""
+    from .services import next_open_year, registration_capabilities
+
+    model = registration.support_model
+    actions = registration_capabilities(registration=registration, user=user)
+    queue_query = ReviewQueueFilterForm(params).query_string()
+    in_queue = user.unit_id is None or not user.unit.is_grassroots or user.is_superuser
+    return {
+        "registration": registration,
+        "model": model,
+        "target_groups": list(model.target_groups.all()),
+        "partner_units": list(model.partner_units.all()),
+        "steps": list(model.steps.all()),
+        "targets": list(registration.targets.select_related("target_group")),
+        "planned_total": sum(t.planned_count for t in registration.targets.all()),
+        "transitions": workflow.history(registration),
+        "actions": actions,
+        "buttons": workflow.buttons(registration, actions),
+        "row": workflow.row(registration),
+        "next_year": next_open_year(registration) if "carry_over" in actions else None,
+        "queue_query": queue_query,
+        "in_queue": in_queue,
+        "next_registration": (
+            next_in_queue(user=user, registration=registration, params=params) if in_queue else None
+        ),
+    }
 
 
 # --- Home page panels ------------------------------------------------------------------------
@@ -366,6 +526,10 @@ def home_panels(*, user, year: int | None = None) -> dict:
             user=user, unit=unit, period_year=period_year
         )
         panels["programme"]["models"] = unit_models(user=user, unit=unit)
+        if user_may(user, Perm.EDIT):
+            panels["programme"]["continuable"] = continuable_registrations(
+                user=user, unit=unit, period_year=period_year
+            )
         panels["programme"]["reports_due"] = report_selectors.reports_due(
             user=user, unit=unit, period_year=period_year
         )

@@ -71,6 +71,7 @@ REGISTRATION_WORKFLOW = workflow.register(
                 stamp=workflow.SUBMIT,
                 already_from=(S.APPROVED,),
                 check_complete=True,
+                confirm=True,
             ),
             Transition(
                 "withdraw",
@@ -92,6 +93,7 @@ REGISTRATION_WORKFLOW = workflow.register(
                 done=gettext_lazy("Registration approved."),
                 button="btn-success",
                 clears_reason=True,
+                confirm=True,
                 admin_label=gettext_lazy("Approve selected registrations"),
             ),
             Transition(
@@ -280,14 +282,35 @@ def support_model_update(*, actor, model: SupportModel, target_groups, partner_u
 
 
 def model_steps_update(*, actor, model: SupportModel, steps: list[dict]) -> None:
+    """Save the seven building steps. A step's ``evidence``, when given, is a new upload that
+    replaces the stored file; ``remove_evidence`` drops it. Replaced files are deleted after
+    commit; without either the stored evidence is kept as it is."""
     _check_own_unit(actor, model.unit)
     with transaction.atomic():
+        locked = ModelStep.objects.select_for_update().filter(support_model=model)
+        stored = {s.step: s for s in locked}
         for data in steps:
-            ModelStep.objects.update_or_create(
-                support_model=model,
-                step=data["step"],
-                defaults={k: data[k] for k in ("done", "done_on", "note")},
-            )
+            step = stored.get(data["step"]) or ModelStep(support_model=model, step=data["step"])
+            changed = [k for k in ("done", "done_on", "note") if getattr(step, k) != data[k]]
+            for key in changed:
+                setattr(step, key, data[key])
+            upload = _new_upload({"plan_document": data.get("evidence")})
+            old = step.evidence.name or None
+            if upload:
+                step.evidence_name = os.path.basename(upload.name or "")[:255]
+                step.evidence = upload
+                changed += ["evidence", "evidence_name"]
+            elif data.get("remove_evidence") and old:
+                step.evidence = ""
+                step.evidence_name = ""
+                changed += ["evidence", "evidence_name"]
+            if step.pk is None:
+                step.save()
+            elif changed:
+                step.save(update_fields=changed)
+            if old and old != (step.evidence.name or None):
+                storage = step.evidence.storage
+                transaction.on_commit(lambda storage=storage, old=old: storage.delete(old))
 
 
 def _save_targets(registration: Registration, counts: dict[int, int]) -> None:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("models/<int:pk>/", views.model_detail, name="model-detail"),
     path("models/<int:pk>/edit/", views.model_edit, name="model-edit"),
     path("models/<int:pk>/steps/", views.model_steps, name="model-steps"),
+    path(
+        "models/<int:pk>/steps/<int:step>/evidence/",
+        views.model_step_evidence,
+        name="model-step-evidence",
+    ),
     path("models/<int:model_pk>/register/", views.registration_create, name="registration-create"),
     path("registrations/<int:pk>/", views.registration_detail, name="registration-detail"),
     path("registrations/<int:pk>/edit/", views.registration_edit, name="registration-edit"),

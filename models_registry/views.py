@@ -120,21 +120,15 @@ def model_detail(request, pk):
     model = get_object_or_404(
         scoped(request.user, SupportModel.objects.select_related("unit", "category")), pk=pk
     )
-    registrations = model.registrations.select_related("period_year__period").order_by("-year")
     may_edit = allowed(request.user, SupportModel.objects.filter(pk=pk), Perm.EDIT)
-    open_years = (
-        selectors.open_years_to_register(user=request.user, model=model) if may_edit else []
-    )
+    context = selectors.model_page(user=request.user, model=model, may_edit=may_edit)
     return render(
         request,
         "models_registry/model_detail.html",
         {
             "model": model,
-            "steps": model.steps.all(),
-            "registrations": registrations,
             "may_edit": may_edit,
-            "open_years": open_years,
-            "history": model.history.select_related("history_user").order_by("-history_date")[:20],
+            **context,
             "recognitions": recognition_selectors.model_recognitions(
                 user=request.user, model=model
             ),
@@ -153,7 +147,7 @@ def model_detail(request, pk):
 def model_steps(request, pk):
     model = get_object_or_404(scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=pk)
     initial = selectors.model_steps_initial(model=model)
-    formset = StepFormSet(request.POST or None, initial=initial)
+    formset = StepFormSet(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
         services.model_steps_update(actor=request.user, model=model, steps=formset.cleaned_data)
         messages.success(request, _("Building steps saved."))
@@ -164,6 +158,24 @@ def model_steps(request, pk):
         request,
         "models_registry/model_steps.html",
         {"model": model, "formset": formset, "rows": rows},
+    )
+
+
+@login_required
+@require_GET
+def model_step_evidence(request, pk, step):
+    """A building step's evidence file, for whoever may see the model."""
+    found = get_object_or_404(
+        scoped(request.user, ModelStep.objects.all()), support_model_id=pk, step=step
+    )
+    if not found.evidence:
+        raise Http404
+    try:
+        handle = found.evidence.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle, as_attachment=True, filename=found.evidence_name or found.evidence.name
     )
 
 
@@ -182,13 +194,21 @@ def _after_save(request, registration):
     if "submit" not in request.POST:
         messages.success(request, _("Draft saved."))
         return redirect("registry:registration-detail", pk=registration.pk)
-    try:
-        workflow.transition(registration, "submit", actor=request.user)
-    except workflow.InvalidTransition as error:
-        messages.warning(request, _("Draft saved, but not submitted: %(why)s") % {"why": error})
+    # Check now what submitting needs, so the confirmation is only asked when it can succeed.
+    missing = services.registration_missing_fields(registration)
+    if missing:
+        messages.warning(
+            request,
+            _("Draft saved, but not submitted: %(why)s")
+            % {
+                "why": _("Complete these before submitting: %(fields)s.")
+                % {"fields": ", ".join(str(m) for m in missing)}
+            },
+        )
         return redirect("registry:registration-edit", pk=registration.pk)
-    messages.success(request, _("Submitted for review."))
-    return redirect("registry:registration-detail", pk=registration.pk)
+    messages.success(request, _("Draft saved."))
+    # Submitting is final for the unit: it is confirmed on its own page.
+    return redirect("registry:registration-action", pk=registration.pk, action="submit")
 
 
 @login_required
@@ -268,55 +288,54 @@ def registration_edit(request, pk):
     )
 
 
+def _registration_for_page(request, pk, perm=None):
+    queryset = Registration.objects.select_related(
+        "support_model__category", "unit__parent", "period_year__period"
+    )
+    args = (perm,) if perm else ()
+    return get_object_or_404(scoped(request.user, queryset, *args), pk=pk)
+
+
+def _detail_url(pk, queue_query=""):
+    url = reverse("registry:registration-detail", args=[pk])
+    return f"{url}?{queue_query}" if queue_query else url
+
+
 @login_required
 @require_GET
 def registration_detail(request, pk):
-    registration = get_object_or_404(
-        scoped(
-            request.user,
-            Registration.objects.select_related(
-                "support_model__category", "unit__parent", "period_year__period"
-            ),
-        ),
-        pk=pk,
+    registration = _registration_for_page(request, pk)
+    context = selectors.registration_desk(
+        user=request.user, registration=registration, params=request.GET
     )
-    actions = services.registration_capabilities(registration=registration, user=request.user)
-    return render(
-        request,
-        "models_registry/registration_detail.html",
-        {
-            "registration": registration,
-            "model": registration.support_model,
-            "targets": registration.targets.select_related("target_group"),
-            "transitions": workflow.history(registration),
-            "actions": actions,
-            "buttons": workflow.buttons(registration, actions),
-            "row": workflow.row(registration),
-            "reports": [
-                report_selectors.report_row(r)
-                for r in registration.reports.select_related("registration__period_year")
-            ],
-            "report_kinds": report_services.report_kinds_available(
-                registration=registration, user=request.user
-            ),
-            "next_year": services.next_open_year(registration) if "carry_over" in actions else None,
-        },
+    context["reports"] = [
+        report_selectors.report_row(r)
+        for r in registration.reports.select_related("registration__period_year")
+    ]
+    context["report_kinds"] = report_services.report_kinds_available(
+        registration=registration, user=request.user
     )
+    return render(request, "models_registry/registration_detail.html", context)
 
 
 @login_required
-@require_POST
 def registration_action(request, pk, action):
     step = services.REGISTRATION_WORKFLOW.get(action)
     if step is None:
         raise Http404
-    registration = get_object_or_404(
-        scoped(request.user, Registration.objects.all(), step.perm), pk=pk
-    )
+    # Actions final for whoever takes them (spec: ``confirm``) answer GET with a confirmation.
+    allowed_methods = ("GET", "HEAD", "POST") if step.confirm else ("POST",)
+    if request.method not in allowed_methods:
+        return HttpResponseNotAllowed(allowed_methods)
+    registration = _registration_for_page(request, pk, step.perm)
+    data = request.POST if request.method == "POST" else request.GET
+    queue_query = selectors.queue_query(data.get("queue", ""))
+    if step.confirm and not (request.method == "POST" and "confirm" in data):
+        return _confirm_action(request, registration, action, queue_query)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["reason"]))
-        return redirect("registry:registration-detail", pk=pk)
+        return redirect(_detail_url(pk, queue_query))
     reason = form.cleaned_data["reason"]
     try:
         workflow.transition(registration, action, actor=request.user, reason=reason)
@@ -324,7 +343,29 @@ def registration_action(request, pk, action):
         messages.error(request, error.message)
     else:
         messages.success(request, step.done)
-    return redirect("registry:registration-detail", pk=pk)
+    return redirect(_detail_url(pk, queue_query))
+
+
+def _confirm_action(request, registration, action, queue_query):
+    """The confirmation step: name what will happen; nothing changes until it is confirmed."""
+    actions = services.registration_capabilities(registration=registration, user=request.user)
+    if action not in actions:
+        # Already done (a second tab, a double tap) or no longer possible: say which.
+        messages.info(request, workflow.refusal(registration, action))
+        return redirect(_detail_url(registration.pk, queue_query))
+    return render(
+        request,
+        "models_registry/registration_confirm.html",
+        {
+            "registration": registration,
+            "model": registration.support_model,
+            "action": action,
+            "step": services.REGISTRATION_WORKFLOW.get(action),
+            "upper_unit": registration.unit.parent,
+            "queue_query": queue_query,
+            "back_url": _detail_url(registration.pk, queue_query),
+        },
+    )
 
 
 @login_required
@@ -411,29 +452,22 @@ def registration_plan_remove(request, pk):
 @login_required
 @require_GET
 def review_queue(request):
-    period_year, context = _year_context(request)
     form = ReviewQueueFilterForm(request.GET)
-    values = form.values()
-    filters = selectors.QueueFilters(
-        year=period_year.year if period_year else None,
-        status=values["status"],
-        unit=values["unit"],
-        category=values["category"],
-        target_group=values["target_group"],
-        q=values["q"],
-    )
+    filters, period_year, years = selectors.queue_filters(user=request.user, params=form)
     queue = selectors.review_queue(user=request.user, filters=filters)
-    page = Paginator(queue, 50).get_page(values["page"])
-    context.update(
-        {
-            "page": page,
-            "filters": filters,
-            "params": form.query_string(),
-            "may_review": user_may(request.user, Perm.REVIEW),
-            "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
-            **selectors.queue_choices(user=request.user),
-        }
-    )
+    page = Paginator(queue, 50).get_page(form.values()["page"])
+    params = form.query_string()
+    context = {
+        "period_year": period_year,
+        "years": years,
+        "page": page,
+        "filters": filters,
+        "params": params,
+        "queue_query": params,
+        "may_review": user_may(request.user, Perm.REVIEW),
+        "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
+        **selectors.queue_choices(user=request.user),
+    }
     return render(request, "models_registry/review_queue.html", context)
 
 
@@ -442,23 +476,35 @@ def review_queue(request):
 def review_bulk_approve(request):
     form = BulkApproveForm(request.POST)
     ids = form.cleaned_data["ids"] if form.is_valid() else []
+    # Back to the same filters; only the queue's own parameters, cleaned, go into the URL.
+    params = selectors.queue_query(request.POST.get("params", ""))
+    back = reverse("registry:review-queue") + (f"?{params}" if params else "")
     if "ids" in form.errors:
         messages.error(request, " ".join(form.errors["ids"]))
-    elif not ids:
+        return redirect(back)
+    if not ids:
         messages.warning(request, _("Select at least one registration."))
-    else:
-        done, problems = services.registrations_bulk_approve(ids=ids, actor=request.user)
-        if done:
-            messages.success(
-                request,
-                ngettext("%(n)s registration approved.", "%(n)s registrations approved.", done)
-                % {"n": done},
-            )
-        for problem in problems:
-            messages.error(request, problem)
-    # Back to the same filters; only the queue's own parameters, cleaned, go into the URL.
-    filters = ReviewQueueFilterForm.from_query_string(request.POST.get("params", ""))
-    return redirect(reverse("registry:review-queue") + "?" + filters.query_string())
+        return redirect(back)
+    if "confirm" not in request.POST:
+        selection = selectors.bulk_approval(user=request.user, ids=ids)
+        if not selection.registrations:
+            messages.info(request, _("None of the selected registrations awaits review now."))
+            return redirect(back)
+        return render(
+            request,
+            "models_registry/review_bulk_confirm.html",
+            {"selection": selection, "params": params, "back_url": back},
+        )
+    done, problems = services.registrations_bulk_approve(ids=ids, actor=request.user)
+    if done:
+        messages.success(
+            request,
+            ngettext("%(n)s registration approved.", "%(n)s registrations approved.", done)
+            % {"n": done},
+        )
+    for problem in problems:
+        messages.error(request, problem)
+    return redirect(back)
 
 
 @login_required

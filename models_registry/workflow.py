@@ -68,6 +68,8 @@ class Transition:
     already_from: tuple[str, ...] = ()
     clears_reason: bool = False  # a positive decision forgets the last reason for return
     check_complete: bool = False
+    # Final for whoever takes it (submit, approve): a page naming what will happen comes first.
+    confirm: bool = False
     # Offered as an admin action (with this fixed reason when one is required).
     admin_label: str | Promise = ""
     admin_reason: str | Promise = ""
@@ -167,6 +169,20 @@ def capabilities(obj: Model, *, user, granted: dict[Perm, bool] | None = None) -
 def buttons(obj: Model, actions: set[str]) -> list[Transition]:
     """The spec's transitions among ``actions``, in the spec's order, for a page to render."""
     return [t for t in spec_for(obj).transitions if t.action in actions]
+
+
+def refusal(obj: Model, action: str) -> str:
+    """Why ``action`` cannot be taken on ``obj`` now, in the words a page shows (for a second
+    tab or a double tap): already done, its period closed, or no longer possible. Read off the
+    spec, in the same words ``transition`` would refuse with."""
+    spec = spec_for(obj)
+    step = spec.get(action)
+    already = step is not None and (obj.status == step.target or obj.status in step.already_from)
+    if already and obj.status in spec.already:
+        return str(spec.already[obj.status])
+    if not spec.is_open(obj):
+        return str(spec.closed % {"period": spec.period_of(obj)})
+    return str(spec.no_longer % {"status": obj.get_status_display()})
 
 
 def transition(obj: Model, action: str, *, actor, reason: str = "") -> Model:

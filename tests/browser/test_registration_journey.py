@@ -5,6 +5,8 @@ demo_xa sees the reason, fixes it, resubmits → demo_huyen approves → the com
 counts Hương Trà as done.
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -58,6 +60,9 @@ def test_register_return_fix_approve_counts_as_done(
     xa.set_input_files("#id_plan_document", str(plan))
     _shot(xa, "1-registration-form")
     xa.click("button[name='submit']")
+    # The draft is saved; submitting is confirmed on its own page.
+    xa.wait_for_url("**/registrations/*/submit/")
+    xa.click("form[action$='/submit/'] button[type=submit]")
     xa.wait_for_url("**/registrations/*/")
     registration = Registration.objects.get(
         support_model__name="Câu lạc bộ Đồng hành cùng thanh niên khuyết tật"
@@ -70,10 +75,10 @@ def test_register_return_fix_approve_counts_as_done(
     # 2. The district officer returns it with a reason.
     huyen = _person(chromium, log_in, base, "demo_huyen")
     huyen.goto(f"{base}/registry/review/?year=2022&status=submitted&q=huong+tra")
-    huyen.click(f"a[href='/registry/registrations/{registration.pk}/']")
+    huyen.click(f"a[href^='/registry/registrations/{registration.pk}/']")
     huyen.fill("#return-reason", "Bổ sung danh sách người phụ trách từng thôn.")
     huyen.click("form[action$='/return/'] button")
-    huyen.wait_for_url(f"**/registrations/{registration.pk}/")
+    huyen.wait_for_url(re.compile(rf"/registrations/{registration.pk}/(\?.*)?$"))
     registration.refresh_from_db()
     assert registration.status == Registration.Status.RETURNED
     _shot(huyen, "3-returned")
@@ -85,13 +90,16 @@ def test_register_return_fix_approve_counts_as_done(
     xa.goto(f"{base}/registry/registrations/{registration.pk}/edit/")
     xa.fill("#id_expected_results", "Hỗ trợ 8 thanh niên khuyết tật; phụ trách: anh Tú (thôn 1).")
     xa.click("button[name='submit']")
+    xa.wait_for_url(f"**/registrations/{registration.pk}/submit/")
+    xa.click("form[action$='/submit/'] button[type=submit]")
     xa.wait_for_url(f"**/registrations/{registration.pk}/")
     registration.refresh_from_db()
     assert registration.status == Registration.Status.SUBMITTED
 
     # 4. The officer approves; the completeness page now counts Hương Trà as done.
     huyen.goto(f"{base}/registry/registrations/{registration.pk}/")
-    huyen.click("form[action$='/approve/'] button")
+    huyen.click("a[href*='/approve/']")
+    huyen.click("form[action$='/approve/'] button[type=submit]")
     huyen.wait_for_url(f"**/registrations/{registration.pk}/")
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED

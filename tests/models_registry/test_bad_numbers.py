@@ -63,7 +63,7 @@ def test_bulk_approve_with_a_huge_id_approves_the_real_ones(
 
     response = as_standing.post(
         reverse("registry:review-bulk-approve"),
-        {"ids": [str(registration.pk), BEYOND_64_BITS, THIRTY_DIGITS]},
+        {"ids": [str(registration.pk), BEYOND_64_BITS, THIRTY_DIGITS], "confirm": "1"},
     )
 
     assert response.status_code == 302
@@ -87,7 +87,11 @@ def test_bulk_approve_redirect_keeps_only_the_queue_filters(as_standing, model_a
     # The hidden "params" field is echoed into the Location header: a newline there was a 500.
     response = as_standing.post(
         reverse("registry:review-bulk-approve"),
-        {"ids": ["1"], "params": "year=2022&status=\r\nSet-Cookie: x=1&unit=" + BEYOND_64_BITS},
+        {
+            "ids": ["1"],
+            "params": "year=2022&status=\r\nSet-Cookie: x=1&unit=" + BEYOND_64_BITS,
+            "confirm": "1",
+        },
     )
 
     assert response.status_code == 302

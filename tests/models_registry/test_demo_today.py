@@ -117,7 +117,9 @@ def test_the_province_reviewer_works_through_its_queue(seeded, client):
     assert home.context["programme"]["waiting"] == waiting.count() == 4
     assert queue.context["reviewable"] == set(waiting.values_list("pk", flat=True))
     first = waiting.order_by("pk").first()
-    response = client.post(reverse("registry:registration-action", args=[first.pk, "approve"]))
+    response = client.post(
+        reverse("registry:registration-action", args=[first.pk, "approve"]), {"confirm": "1"}
+    )
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.status == S.APPROVED
@@ -138,7 +140,9 @@ def test_the_new_secretary_finds_a_draft_to_finish(
     draft.support_model.name = "Câu lạc bộ “Vòng tay bè bạn”"
     draft.support_model.save()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("registry:registration-action", args=[draft.pk, "submit"]))
+        response = client.post(
+            reverse("registry:registration-action", args=[draft.pk, "submit"]), {"confirm": "1"}
+        )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == S.SUBMITTED

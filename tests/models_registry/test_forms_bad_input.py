@@ -196,8 +196,14 @@ def test_submit_with_everything_submits(as_secretary, model_a, period_year, mail
 
     response = as_secretary.post(create_url(model_a), data)
 
+    # The draft is saved, then submitting is confirmed on its own page.
     registration = Registration.objects.get()
     assert response.status_code == 302
+    assert registration.status == S.DRAFT
+    confirm = reverse("registry:registration-action", args=[registration.pk, "submit"])
+    assert response.url == confirm
+    as_secretary.post(confirm, {"confirm": "1"})
+    registration.refresh_from_db()
     assert registration.status == S.SUBMITTED
     assert registration.transitions.count() == 1
 

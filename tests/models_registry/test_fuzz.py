@@ -274,7 +274,7 @@ def test_fuzz_bulk_approve(client, world, ids, params):
             world["standing"],
             "post",
             reverse("registry:review-bulk-approve"),
-            {"ids": ids, "params": params},
+            {"ids": ids, "params": params, "confirm": "1"},
         )
         assert response.status_code == 302
         assert "\n" not in response["Location"] and "\r" not in response["Location"]
@@ -285,7 +285,7 @@ def test_bulk_approve_refuses_more_ids_than_it_takes_at_once(client, world):
     client.force_login(world["standing"])
     ids = [str(world["submitted"].pk)] + [str(n) for n in range(10**6, 10**6 + 600)]
 
-    response = client.post(reverse("registry:review-bulk-approve"), {"ids": ids})
+    response = client.post(reverse("registry:review-bulk-approve"), {"ids": ids, "confirm": "1"})
 
     assert response.status_code == 302
     world["submitted"].refresh_from_db()

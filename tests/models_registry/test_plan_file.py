@@ -101,7 +101,8 @@ def test_returned_fixed_and_resubmitted_keeps_the_plan(
     client.force_login(secretary_a)
     with django_capture_on_commit_callbacks(execute=True):
         registration = upload(client, model_a)
-        client.post(reverse("registry:registration-action", args=[registration.pk, "submit"]))
+        submit = reverse("registry:registration-action", args=[registration.pk, "submit"])
+        client.post(submit, {"confirm": "1"})
         client.force_login(officer)
         client.post(
             reverse("registry:registration-action", args=[registration.pk, "return"]),
@@ -109,6 +110,8 @@ def test_returned_fixed_and_resubmitted_keeps_the_plan(
         )
         client.force_login(secretary_a)
         response = edit(client, registration, expected_results="Đã bổ sung", submit="1")
+        assert response.url == submit
+        client.post(submit, {"confirm": "1"})
 
     registration.refresh_from_db()
     assert response.status_code == 302
@@ -255,7 +258,10 @@ def test_removing_deletes_the_file_and_records_who(
     assert latest.history_change_reason == "plan removed: Kế hoạch triển khai.pdf"
     assert latest.plan_document == ""
     # Submitting now asks for a plan again.
-    as_secretary.post(reverse("registry:registration-action", args=[registration_a.pk, "submit"]))
+    as_secretary.post(
+        reverse("registry:registration-action", args=[registration_a.pk, "submit"]),
+        {"confirm": "1"},
+    )
     registration_a.refresh_from_db()
     assert registration_a.status == S.DRAFT
 

@@ -170,7 +170,7 @@ def test_bulk_approve_approves_only_submitted_work_the_officer_reviews(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("registry:review-bulk-approve"),
-            {"ids": [r.pk for r in chosen] + ["x"], "params": "status=submitted"},
+            {"ids": [r.pk for r in chosen] + ["x"], "params": "status=submitted", "confirm": "1"},
         )
 
     assert response.status_code == 302

@@ -81,11 +81,12 @@ def write_request(name, registration):
     """URL and POST data of a write view on ``registration``."""
     if name in ACTION_TARGETS:
         url = reverse("registry:registration-action", args=[registration.pk, name])
-        return url, {"reason": "Đề nghị bổ sung kế hoạch"}
+        # "confirm": submit and approve are asked first; the confirmed POST acts.
+        return url, {"reason": "Đề nghị bổ sung kế hoạch", "confirm": "1"}
     if name == "carry-over":
         return reverse("registry:registration-carry-over", args=[registration.pk]), {}
     if name == "bulk-approve":
-        return reverse("registry:review-bulk-approve"), {"ids": [registration.pk]}
+        return reverse("registry:review-bulk-approve"), {"ids": [registration.pk], "confirm": "1"}
     return reverse("registry:completeness-remind"), {"year": registration.year}
 
 
@@ -166,16 +167,8 @@ GET_ONLY = [
     ("review-queue", None),
     ("completeness", None),
 ]
-POST_ONLY = [
-    "submit",
-    "withdraw",
-    "approve",
-    "return",
-    "reopen",
-    "carry-over",
-    "bulk-approve",
-    "remind",
-]
+# Submit and approve answer GET with their confirmation page (tested in test_review_desk.py).
+POST_ONLY = ["withdraw", "return", "reopen", "carry-over", "bulk-approve", "remind"]
 
 
 @pytest.mark.parametrize("who", ["secretary_a", "officer"])

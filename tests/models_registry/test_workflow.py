@@ -110,9 +110,11 @@ def test_the_detail_page_renders_the_buttons_of_the_spec(
 
     response = client.get(reverse("registry:registration-detail", args=[registration.pk]))
 
-    for action in ("approve", "return"):
-        url = reverse("registry:registration-action", args=[registration.pk, action])
-        assert f'action="{url}"' in response.text
+    # Approving is confirmed on its own page first: a link; returning takes a reason: a form.
+    approve = reverse("registry:registration-action", args=[registration.pk, "approve"])
+    assert f'href="{approve}' in response.text
+    url = reverse("registry:registration-action", args=[registration.pk, "return"])
+    assert f'action="{url}"' in response.text
     assert 'id="return-reason"' in response.text
     assert "withdraw/" not in response.text
 
