@@ -35,7 +35,7 @@ MAX_PAGES_PER_PERSON = 40
 # Not pages to look at: leaving the session, files, the language switch, Django's admin.
 SKIP_PATH = re.compile(
     r"^/(admin|i18n|static|media)/|^/accounts/logout"
-    r"|/(plan|download|evidence|file)/|\.(pdf|xlsx|xls|csv|docx?|zip|png|jpe?g)$"
+    r"|/(plan|download|evidence|files?)/|\.(pdf|xlsx|xls|csv|docx?|zip|png|jpe?g)$"
 )
 
 RUN_AXE = """async (tags) => {
