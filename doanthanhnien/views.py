@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from models_registry.selectors import home_panels
+from models_registry.selectors import home_panels, unit_panels
 
 from . import selectors, services
 from .forms import AccountCreateForm, AccountSearchForm
@@ -34,11 +34,18 @@ def healthz(request):
 @require_GET
 def home(request):
     user = request.user
+    # The programme's own widgets: what to do this year, the KPI, the review backlog.
+    panels = home_panels(user=user, params=request.GET)
     context = {}
     if user.unit_id:
-        context = selectors.unit_page(unit=user.unit, user=user)
-    # The programme's own widgets: what to do this year, the KPI, the review backlog.
-    context.update(home_panels(user=user, params=request.GET))
+        # The unions below as they are in the year shown, retired ones only on request.
+        context = selectors.unit_page(
+            unit=user.unit,
+            user=user,
+            day=panels.get("day"),
+            retired=request.GET.get("retired") == "1",
+        )
+    context.update(panels)
     return render(request, "doanthanhnien/home.html", context)
 
 
@@ -46,9 +53,16 @@ def home(request):
 @require_GET
 def unit_detail(request, pk):
     unit = get_object_or_404(scoped(request.user, Unit.objects.select_related("parent")), pk=pk)
-    return render(
-        request, "doanthanhnien/unit_detail.html", selectors.unit_page(unit=unit, user=request.user)
+    # The programme's part: the year picker and, above grassroots level, the unit's KPI.
+    panels = unit_panels(user=request.user, unit=unit, params=request.GET)
+    context = selectors.unit_page(
+        unit=unit,
+        user=request.user,
+        day=panels.get("day"),
+        retired=request.GET.get("retired") == "1",
     )
+    context.update(panels)
+    return render(request, "doanthanhnien/unit_detail.html", context)
 
 
 @login_required

@@ -419,13 +419,18 @@ def units_without_submission(*, units, year: int):
     ).filter(kind__in=Unit.GRASSROOTS_KINDS)
 
 
-def reminders_send_by(*, actor, period_year: PeriodYear) -> int:
-    """The "Remind" button: an upper-union officer reminds the unions in their area."""
+def reminders_send_by(*, actor, period_year: PeriodYear, within=None, unit=None) -> int:
+    """The "Remind" buttons: an upper-union officer reminds the unions in their area, those
+    under ``within`` (a union of that area), or the one union ``unit`` of a completeness row."""
     if not user_may(actor, Perm.REVIEW):
         raise PermissionDenied
     if not period_year.period.is_open:
         raise RegistrationError(_("This period is closed."))
     units = selectors.grassroots_units(user=actor, period_year=period_year)
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
+    if unit is not None:
+        units = units.filter(pk=unit.pk)
     return reminders_send(year=period_year.year, units=units, actor=actor)
 
 

@@ -349,10 +349,11 @@ def review_queue(request):
     status = request.GET.get("status", S.SUBMITTED)
     if status not in S.values and status != "":
         status = S.SUBMITTED
+    unit = selectors.queue_unit(user=request.user, value=request.GET.get("unit"))
     filters = selectors.QueueFilters(
         year=period_year.year if period_year else None,
         status=status,
-        unit=_int(request.GET.get("unit")),
+        unit=unit,
         category=_int(request.GET.get("category")),
         target_group=_int(request.GET.get("target_group")),
         q=request.GET.get("q", "").strip()[:100],
@@ -368,7 +369,7 @@ def review_queue(request):
             "params": params.urlencode(),
             "may_review": user_may(request.user, Perm.REVIEW),
             "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
-            **selectors.queue_choices(user=request.user),
+            **selectors.queue_choices(user=request.user, period_year=period_year, unit=unit),
         }
     )
     return render(request, "models_registry/review_queue.html", context)
@@ -397,26 +398,61 @@ def review_bulk_approve(request):
 @require_GET
 def completeness(request):
     period_year, context = _year_context(request)
+    try:
+        level = selectors.completeness_level(user=request.user, value=request.GET.get("unit"))
+    except Unit.DoesNotExist as error:
+        raise Http404 from error
     if period_year is not None:
-        context["stats"] = selectors.completeness(user=request.user, period_year=period_year)
+        context["stats"] = selectors.completeness(
+            user=request.user, period_year=period_year, level=level, page=request.GET.get("page")
+        )
     context["may_remind"] = user_may(request.user, Perm.REVIEW)
+    context["level_param"] = level.pk if level and level != request.user.unit else None
+    if context["level_param"]:
+        context["keep"] = [("unit", level.pk)]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context["params"] = params.urlencode()
     return render(request, "models_registry/completeness.html", context)
 
 
 @login_required
 @require_POST
 def completeness_remind(request):
+    """Remind the unions without a submission: every one under the page's union, or the one
+    union of a row ("unit")."""
     year = _int(request.POST.get("year"))
     period_year = next(
         (y for y in selectors.programme_years(user=request.user) if y.year == year), None
     )
     if period_year is None:
         raise Http404
+    back = reverse("registry:completeness") + f"?year={period_year.year}"
+    within = selectors.queue_unit(user=request.user, value=request.POST.get("within"))
+    if within is not None and within != request.user.unit:
+        back += f"&unit={within.pk}"
+    unit = None
+    if request.POST.get("unit"):
+        unit = selectors.queue_unit(user=request.user, value=request.POST.get("unit"))
+        if unit is None:
+            raise Http404
     try:
-        sent = services.reminders_send_by(actor=request.user, period_year=period_year)
+        sent = services.reminders_send_by(
+            actor=request.user, period_year=period_year, within=within, unit=unit
+        )
     except services.RegistrationError as error:
         messages.error(request, error.message)
-        return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
+        return redirect(back)
+    if unit is not None and not sent:
+        messages.warning(
+            request,
+            _(
+                "No reminder sent to %(name)s: it has submitted, was already reminded today, "
+                "or has no secretary with an e-mail address."
+            )
+            % {"name": unit.name},
+        )
+        return redirect(back)
     messages.success(
         request,
         ngettext(
@@ -426,4 +462,4 @@ def completeness_remind(request):
         )
         % {"n": sent},
     )
-    return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
+    return redirect(back)
