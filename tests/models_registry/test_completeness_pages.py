@@ -113,7 +113,7 @@ def test_the_page_names_columns_after_what_they_count(client, officer, district_
     page = client.get(reverse("registry:completeness"), {"year": 2022}).content.decode()
 
     assert "Registration in 2022" in page
-    assert "Approved registrations" in page
+    assert "Number of registrations" in page
     assert "Draft only, not submitted" in page
     assert ">Result<" not in page and "In progress" not in page
 
