@@ -16,11 +16,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Replace, StrIndex, Substr
+from django.db.models.functions import Concat, Replace, StrIndex, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,32 +210,29 @@ def _registrations_of_year(period_year: PeriodYear, **filters) -> QuerySet:
     return Registration.objects.filter(unit=OuterRef("pk"), year=period_year.year, **filters)
 
 
-def _count_subquery(qs: QuerySet) -> Coalesce:
-    counted = qs.order_by().values("unit").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _with_year_counts(units: QuerySet, period_year: PeriodYear) -> QuerySet:
-    """``n_approved`` and ``any_registration`` per unit, as correlated subqueries on the year's
-    registrations (index on unit, year): aggregatable and groupable, unlike a joined Count."""
-    return units.annotate(
-        n_approved=_count_subquery(_registrations_of_year(period_year, status=S.APPROVED)),
-        any_registration=Exists(_registrations_of_year(period_year)),
+def _figure_aggregates(period_year: PeriodYear) -> dict:
+    """Total, done and without_any over a queryset of units, as conditional counts against two
+    uncorrelated subqueries on the year's registrations: the database reads those once (a
+    hashed subplan on PostgreSQL) instead of once per union, and no union rows are built."""
+    year = period_year.year
+    approved_enough = (
+        Registration.objects.filter(year=year, status=S.APPROVED)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=period_year.min_models_per_unit)
+        .values("unit")
     )
-
-
-def _figure_aggregates(min_models: int) -> dict:
+    registered = Registration.objects.filter(year=year).order_by().values("unit")
     return {
         "total": Count("pk"),
-        "done": Count("pk", filter=Q(n_approved__gte=min_models)),
-        "without_any": Count("pk", filter=Q(any_registration=False)),
+        "done": Count("pk", filter=Q(pk__in=approved_enough)),
+        "without_any": Count("pk", filter=~Q(pk__in=registered)),
     }
 
 
 def _figures(units: QuerySet, period_year: PeriodYear) -> Figures:
-    counts = _with_year_counts(units, period_year).aggregate(
-        **_figure_aggregates(period_year.min_models_per_unit)
-    )
+    counts = units.aggregate(**_figure_aggregates(period_year))
     figures = Figures(
         **counts,
         target_share=period_year.target_share,
@@ -373,11 +369,10 @@ def _child_rows(units: QuerySet, level: Unit | None, period_year: PeriodYear, ur
     else:
         below = units.exclude(parent=None)
     grouped = (
-        _with_year_counts(below, period_year)
-        .annotate(child=child)
+        below.annotate(child=child)
         .order_by()
         .values("child")
-        .annotate(**_figure_aggregates(period_year.min_models_per_unit))
+        .annotate(**_figure_aggregates(period_year))
     )
     by_child = {int(row.pop("child")): row for row in grouped}
     names = Unit.objects.filter(pk__in=by_child).order_by("name_sort", "code", "pk")
