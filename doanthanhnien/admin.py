@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +101,17 @@ class SuccessionInline(admin.TabularInline):
     extra = 0
 
 
+class LinesField(forms.CharField):
+    """Text of a few lines, kept line for line: a textarea (a one-line input would merge the
+    lines on save), stored with "\n" whatever the browser sends, blank lines dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "\n".join(line.strip() for line in value.splitlines() if line.strip())
+
+
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     resource_classes = [UnitResource]
@@ -109,6 +122,17 @@ class UnitAdmin(ImportExportModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [SuccessionInline]
     list_select_related = ["parent"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "signer_title":
+            # Signed documents put the title on two lines ("TM. BAN THƯỜNG VỤ …" / "BÍ THƯ").
+            kwargs["form_class"] = LinesField
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 2})
+            kwargs["help_text"] = _(
+                "As printed above the signature, one line each, e.g. "
+                "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN, then BÍ THƯ."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(User)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("users/", include(account_patterns)),
     path("registry/", include("models_registry.urls")),
+    path("library/", include("models_registry.library_urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from models_registry.selectors import home_panels, unit_panels
-
-from . import selectors, services
+from . import extensions, selectors, services
+from .filters import PageForm, UnitForm, UnitPageForm
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
 from .roles import manageable_roles, may_manage_account
@@ -34,8 +33,9 @@ def healthz(request):
 @require_GET
 def home(request):
     user = request.user
-    # The programme's own widgets: what to do this year, the KPI, the review backlog.
-    panels = home_panels(user=user, params=request.GET)
+    # The programme's own widgets: what to do this year, the KPI, the review backlog. They
+    # come first: the year they show ("day") decides which unions below are listed.
+    panels = extensions.home_panels(user=user, params=request.GET)
     context = {}
     if user.unit_id:
         # The unions below as they are in the year shown, retired ones only on request.
@@ -43,7 +43,7 @@ def home(request):
             unit=user.unit,
             user=user,
             day=panels.get("day"),
-            retired=request.GET.get("retired") == "1",
+            retired=UnitPageForm(request.GET).values()["retired"],
         )
     context.update(panels)
     return render(request, "doanthanhnien/home.html", context)
@@ -54,12 +54,12 @@ def home(request):
 def unit_detail(request, pk):
     unit = get_object_or_404(scoped(request.user, Unit.objects.select_related("parent")), pk=pk)
     # The programme's part: the year picker and, above grassroots level, the unit's KPI.
-    panels = unit_panels(user=request.user, unit=unit, params=request.GET)
+    panels = extensions.unit_panels(user=request.user, unit=unit, params=request.GET)
     context = selectors.unit_page(
         unit=unit,
         user=request.user,
         day=panels.get("day"),
-        retired=request.GET.get("retired") == "1",
+        retired=UnitPageForm(request.GET).values()["retired"],
     )
     context.update(panels)
     return render(request, "doanthanhnien/unit_detail.html", context)
@@ -71,7 +71,8 @@ def account_list(request):
     form = AccountSearchForm(request.GET)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     accounts = selectors.accounts_visible(user=request.user, search=search)
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    page_number = PageForm(request.GET).values()["page"]
+    page = Paginator(accounts, 50).get_page(page_number)
     return render(request, "doanthanhnien/account_list.html", {"form": form, "page": page})
 
 
@@ -80,8 +81,8 @@ def account_create(request):
     if not manageable_roles(request.user):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("unit"):
-        initial["unit"] = request.GET["unit"]
+    if unit_id := UnitForm(request.GET).values()["unit"]:
+        initial["unit"] = unit_id
     form = AccountCreateForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -1,21 +1,27 @@
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import report_services, services, workflow
 from .models import (
+    Commendation,
     ModelCategory,
     ModelStep,
     Period,
     PeriodYear,
+    Recognition,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
+    ResultReport,
+    ResultReportEvidence,
+    ResultReportTarget,
     SupportModel,
     TargetGroup,
+    WorkflowTransition,
 )
 from .uploads import DocumentField
 
@@ -62,48 +68,14 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
 
-class TransitionInline(admin.TabularInline):
-    model = RegistrationTransition
+class TransitionInline(GenericTabularInline):
+    model = WorkflowTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "at", "comment"]
+    fields = readonly_fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-def _run(modeladmin, request, queryset, to, comment=""):
-    done = 0
-    for registration in queryset:
-        try:
-            services.registration_transition(registration, to, actor=request.user, comment=comment)
-            done += 1
-        except (services.InvalidTransition, PermissionDenied) as error:
-            modeladmin.message_user(
-                request, f"{registration}: {getattr(error, 'message', error)}", messages.ERROR
-            )
-    if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(n)s registration changed.", "%(n)s registrations changed.", done)
-            % {"n": done},
-        )
-
-
-@admin.action(description=_("Approve selected registrations"))
-def approve(modeladmin, request, queryset):
-    _run(modeladmin, request, queryset, Registration.Status.APPROVED)
-
-
-@admin.action(description=_("Return selected registrations (reason: incomplete)"))
-def return_incomplete(modeladmin, request, queryset):
-    _run(
-        modeladmin,
-        request,
-        queryset,
-        Registration.Status.RETURNED,
-        comment=str(_("Returned by the administrator: incomplete.")),
-    )
 
 
 @admin.register(Registration)
@@ -112,10 +84,88 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     list_filter = ["year", "status", "is_late"]
     search_fields = ["support_model__name", "support_model__search_text", "unit__name"]
     list_select_related = ["support_model", "unit"]
-    # Status changes only through the transition service (the actions), never by hand.
-    readonly_fields = ["status", "submitted_at", "decided_at", "is_late", "last_reason"]
+    # Status changes only through the transition service (the actions), never by hand. The
+    # plan only through the portal's form and its "remove" action: the stock file widget's
+    # "clear" box would drop the plan without a trace, and a file put here would skip the
+    # upload checks and keep the old file's name.
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "decided_at",
+        "is_late",
+        "last_reason",
+        "plan",
+    ]
+    exclude = ["plan_document"]
     raw_id_fields = ["support_model", "unit", "carried_over_from", "period_year"]
     # An administrator's upload gets the same content checks as a secretary's.
     formfield_overrides = {models.FileField: {"form_class": DocumentField}}
     inlines = [TargetInline, TransitionInline]
-    actions = [approve, return_incomplete]
+    actions = workflow.admin_actions(services.REGISTRATION_WORKFLOW)
+
+    @admin.display(description=_("implementation plan"))
+    def plan(self, obj):
+        if not obj.plan_document:
+            return "—"
+        url = reverse("registry:registration-plan", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.plan_document_name or url)
+
+
+class ReportTargetInline(admin.TabularInline):
+    model = ResultReportTarget
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    model = ResultReportEvidence
+    extra = 0
+    fields = ["file", "original_name", "caption", "publishable", "consent_confirmed"]
+    readonly_fields = ["original_name"]
+    # An administrator's upload gets the same content checks as a secretary's.
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
+
+
+@admin.register(ResultReport)
+class ResultReportAdmin(SimpleHistoryAdmin):
+    list_display = ["registration", "kind", "unit", "year", "status", "is_late", "submitted_at"]
+    list_filter = ["year", "kind", "status", "is_late"]
+    search_fields = ["registration__support_model__name", "unit__name"]
+    list_select_related = ["registration__support_model", "unit"]
+    # Status changes only through the workflow (the actions), never by hand.
+    readonly_fields = ["status", "submitted_at", "decided_at", "is_late", "last_reason"]
+    raw_id_fields = ["registration", "unit"]
+    # An administrator's upload gets the same content checks as a secretary's.
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
+    inlines = [ReportTargetInline, EvidenceInline, TransitionInline]
+    actions = workflow.admin_actions(report_services.REPORT_WORKFLOW)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Decisions are taken in the portal by the people entitled to them; the admin reads them
+    and their history, and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(ReadOnlyAdmin):
+    list_display = ["support_model", "unit", "period", "year", "decision", "status"]
+    list_filter = ["decision", "status", "period", "year"]
+    search_fields = ["support_model__name", "decision_number", "unit__name"]
+    list_select_related = ["support_model", "unit", "period"]
+    inlines = [TransitionInline]
+
+
+@admin.register(Commendation)
+class CommendationAdmin(ReadOnlyAdmin):
+    list_display = ["support_model", "unit", "awarded_by", "level", "decision_number"]
+    list_filter = ["level"]
+    search_fields = ["support_model__name", "decision_number", "recipient_name"]
+    list_select_related = ["support_model", "unit", "awarded_by"]

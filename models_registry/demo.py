@@ -26,13 +26,17 @@ from .models import (
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
+    ResultReport,
+    ResultReportEvidence,
+    ResultReportTarget,
     SupportModel,
     TargetGroup,
+    WorkflowTransition,
 )
 from .reference import load_reference_data
 
 S = Registration.Status
+R = ResultReport.Status
 SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "sample-models.csv"
 
 # For the 2022 programme year, one state per Hương Khê grassroots union in code order;
@@ -179,7 +183,10 @@ def _seed_2020_2022(*, stdout) -> None:
                 continue
             created += 1
             _registration(model, years[year], state, secretary, officer, index)
-    stdout.write(f"Demo programme: {period.name}, {created} registrations added.")
+    reports = _reports(officer)
+    stdout.write(
+        f"Demo programme: {period.name}, {created} registrations, {reports} result reports added."
+    )
 
 
 def _seed_current(*, stdout) -> None:
@@ -315,17 +322,134 @@ def _registration(
         )
     if state == S.DRAFT:
         return
-    submit = RegistrationTransition.objects.create(
-        registration=registration, from_status=S.DRAFT, to_status=S.SUBMITTED, actor=secretary
+    submit = registration.transitions.create(
+        action="submit", from_status=S.DRAFT, to_status=S.SUBMITTED, actor=secretary
     )
     # The history shows when things happened in the demo's story, not when it was seeded.
-    RegistrationTransition.objects.filter(pk=submit.pk).update(at=registration.submitted_at)
+    WorkflowTransition.objects.filter(pk=submit.pk).update(at=registration.submitted_at)
     if state in (S.APPROVED, S.RETURNED):
-        decision = RegistrationTransition.objects.create(
-            registration=registration,
+        decision = registration.transitions.create(
+            action="approve" if state == S.APPROVED else "return",
             from_status=S.SUBMITTED,
             to_status=state,
             actor=officer,
-            comment=registration.last_reason,
+            reason=registration.last_reason,
         )
-        RegistrationTransition.objects.filter(pk=decision.pk).update(at=registration.decided_at)
+        WorkflowTransition.objects.filter(pk=decision.pk).update(at=registration.decided_at)
+
+
+# Final reports of the approved 2021 registrations, by position in code order: mostly accepted,
+# some returned with a reason, one awaiting review. Interim reports for some of 2022's.
+REPORTS_2021 = [R.ACCEPTED, R.ACCEPTED, R.RETURNED, R.ACCEPTED, R.SUBMITTED, R.ACCEPTED, R.RETURNED]
+RETURN_REASON = (
+    "Chưa nêu số thanh thiếu niên nữ được hỗ trợ theo từng nhóm đối tượng; "
+    "đề nghị bổ sung ảnh hoặc biên bản sơ kết."
+)
+
+
+def _png() -> bytes:
+    """A small real PNG (a green square), so the evidence view has a photo to show."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    width = height = 16
+    raw = b"".join(b"\x00" + b"\x2e\x8b\x57" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _reports(officer) -> int:
+    """Result reports for the demo's approved registrations (idempotent)."""
+    created = 0
+    approved = (
+        Registration.objects.filter(
+            status=S.APPROVED, year__in=(2021, 2022), unit__parent__code="444"
+        )
+        .select_related("support_model", "unit", "period_year")
+        .order_by("year", "unit__code")
+    )
+    for index, registration in enumerate(approved):
+        if registration.year == 2021:
+            kind, state = ResultReport.Kind.FINAL, REPORTS_2021[index % len(REPORTS_2021)]
+        elif index % 3 == 0:
+            kind, state = ResultReport.Kind.INTERIM, R.ACCEPTED
+        else:
+            continue  # 2022's final reports are still due: the home page lists them
+        if registration.reports.filter(kind=kind).exists():
+            continue
+        created += 1
+        _report(registration, kind, state, officer, index)
+    return created
+
+
+def _report(registration, kind, state, officer, index):
+    year = registration.year
+    secretary = User.objects.filter(unit=registration.unit, role=User.Role.SECRETARY).first()
+    model = registration.support_model
+    helped = 8 + index % 7
+    report = ResultReport.objects.create(
+        registration=registration,
+        unit=registration.unit,
+        year=year,
+        kind=kind,
+        status=state,
+        unit_address=f"Trụ sở {registration.unit.name}, huyện Hương Khê, Hà Tĩnh",
+        area=model.area,
+        start_date=model.start_date,
+        form_and_content=(
+            "Sinh hoạt định kỳ hằng tháng; thăm hỏi, tặng quà các dịp lễ, Tết; "
+            "phối hợp với trạm y tế và Hội Chữ thập đỏ xã."
+        ),
+        results=(
+            f"Hỗ trợ thường xuyên {helped} thanh thiếu niên yếu thế; "
+            f"{1 + index % 3} em tìm được việc làm ổn định; duy trì đều đặn cả năm."
+        ),
+        funds_union=(1 + index % 3) * 1_000_000,
+        funds_state=0 if index % 2 else 2_000_000,
+        funds_sponsors=(3 + index % 5) * 1_000_000,
+        funds_people=500_000 * (index % 4),
+        in_kind_note="Sách vở, xe đạp, gạo" if index % 2 else "",
+        submitted_at=_at(date(year, 11, 20 + index % 8)),
+        is_late=False,
+        decided_at=_at(date(year, 12, 10)) if state in (R.ACCEPTED, R.RETURNED) else None,
+        last_reason=RETURN_REASON if state == R.RETURNED else "",
+        created_by=secretary,
+    )
+    for group in model.target_groups.all():
+        total = 3 + (index + group.code) % 6
+        ResultReportTarget.objects.create(
+            report=report, target_group=group, total=total, female=total // 2
+        )
+    evidence = ResultReportEvidence(
+        report=report,
+        original_name="Ảnh buổi sinh hoạt.png",
+        caption="Buổi sinh hoạt định kỳ của mô hình",
+        # Consent recorded for some photos only: the library shows just those.
+        publishable=state == R.ACCEPTED and index % 2 == 0,
+        consent_confirmed=state == R.ACCEPTED and index % 2 == 0,
+        uploaded_by=secretary,
+    )
+    evidence.file.save("anh.png", ContentFile(_png()), save=False)
+    evidence.save()
+    report.transitions.create(
+        action="submit", from_status=R.DRAFT, to_status=R.SUBMITTED, actor=secretary,
+        at=report.submitted_at,
+    )  # fmt: skip
+    if state in (R.ACCEPTED, R.RETURNED):
+        report.transitions.create(
+            action="accept" if state == R.ACCEPTED else "return",
+            from_status=R.SUBMITTED,
+            to_status=state,
+            actor=officer,
+            at=report.decided_at,
+            reason=report.last_reason,
+        )

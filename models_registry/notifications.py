@@ -1,4 +1,4 @@
-"""Formal, short e-mails about registrations (sent after the transaction commits)."""
+"""Formal, short e-mails about registrations and result reports (sent after commit)."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -8,7 +8,7 @@ from django.utils import translation
 
 from doanthanhnien.models import User
 
-from .models import PeriodYear, Registration
+from .models import PeriodYear
 
 
 def _send(*, template: str, recipients, context: dict) -> int:
@@ -28,11 +28,15 @@ def _people(unit, roles):
     return list(User.objects.filter(unit=unit, role__in=roles, is_active=True).exclude(email=""))
 
 
-def registration_changed(*, registration: Registration, actor) -> int:
-    """Submit → the reviewing unit's officers; return, approve, reopen → the unit's secretaries."""
-    S = Registration.Status
-    unit = registration.unit
-    if registration.status == S.SUBMITTED:
+def workflow_changed(*, obj, actor, transition) -> int:
+    """Mail about one workflow step: a step the unit took (submit, withdraw) goes to the
+    reviewing unit's officers; a decision (approve, return, accept, reopen) to the unit's
+    secretaries. The template is ``<mail prefix>_<target status or transition.mail>``."""
+    from .workflow import spec_for
+
+    spec = spec_for(obj)
+    unit = obj.unit
+    if transition.by_unit:
         if unit.parent_id is None:
             return 0
         recipients = _people(unit.parent, [User.Role.OFFICER, User.Role.STANDING])
@@ -40,22 +44,25 @@ def registration_changed(*, registration: Registration, actor) -> int:
     else:
         recipients = _people(unit, [User.Role.SECRETARY])
         sender = unit.parent or unit
-    link = settings.SITE_URL + reverse("registry:registration-detail", args=[registration.pk])
+    registration = getattr(obj, "registration", obj)
     return _send(
-        template=f"registration_{registration.status}",
+        template=f"{spec.mail_prefix}_{transition.mail or transition.target}",
         recipients=recipients,
         context={
+            spec.mail_prefix: obj,
             "registration": registration,
             "model": registration.support_model,
             "unit": unit,
             "sender": sender,
             "actor": actor,
-            "link": link,
+            "link": settings.SITE_URL + spec.url(obj),
         },
     )
 
 
-def reminder(*, unit, year: int, recipients) -> int:
+def reminder(
+    *, unit, year: int, recipients, missing_registration=True, missing_report=False
+) -> int:
     period_year = PeriodYear.objects.filter(year=year).order_by("-period__start_year").first()
     link = settings.SITE_URL + reverse("registry:my-unit") + f"?year={year}"
     return _send(
@@ -67,5 +74,7 @@ def reminder(*, unit, year: int, recipients) -> int:
             "period_year": period_year,
             "sender": unit.parent or unit,
             "link": link,
+            "missing_registration": missing_registration,
+            "missing_report": missing_report,
         },
     )

@@ -23,16 +23,17 @@ from django.db.models.functions import Concat, Replace, StrIndex, Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from doanthanhnien.filters import as_id
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
 
+from . import report_selectors, workflow
 from .models import (
     ModelCategory,
     ModelStep,
     PeriodYear,
     Registration,
-    RegistrationTransition,
     ReminderLog,
     SupportModel,
     TargetGroup,
@@ -78,6 +79,8 @@ def default_period_year(*, user, years: list[PeriodYear]) -> PeriodYear | None:
 
 
 def resolve_period_year(*, user, value) -> tuple[PeriodYear | None, list[PeriodYear]]:
+    """The programme year ``value`` names when the user may choose it, else the default year.
+    Views pass the year cleaned by ``YearForm``; anything else is tolerated, never trusted."""
     years = programme_years(user=user)
     try:
         wanted = int(value) if value else None
@@ -135,6 +138,8 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
         todos.append(Todo("register"))
     return {
         "registrations": registrations,
+        # The same registrations with their rules decided once (badge, reason, late, done).
+        "rows": [workflow.row(r) for r in registrations],
         "counts": counts,
         "todos": todos,
         "is_late": timezone.localdate() > period_year.registration_deadline,
@@ -143,6 +148,16 @@ def unit_year_status(*, user, unit: Unit, period_year: PeriodYear) -> dict:
 
 
 # --- Upper-union side ------------------------------------------------------------------------
+
+
+def units_without_submission(*, units: QuerySet, year: int) -> QuerySet:
+    """Grassroots units (from ``units``) with no registration submitted or approved for
+    ``year``. One ``Exists`` so year and status are checked on the same registration (an
+    ``exclude()`` across the relation would test them on different rows)."""
+    submitted = Registration.objects.filter(
+        unit=OuterRef("pk"), year=year, status__in=[S.SUBMITTED, S.APPROVED]
+    )
+    return units.filter(~Exists(submitted), kind__in=Unit.GRASSROOTS_KINDS)
 
 
 def grassroots_units(*, user, period_year: PeriodYear) -> QuerySet:
@@ -335,10 +350,7 @@ def completeness_level(*, user, value) -> Unit | None:
     it lies in the user's tree and has unions below it, else the user's own (None: the whole
     country, for an administrator without a union). Raises Unit.DoesNotExist outside."""
     own = getattr(user, "unit", None)
-    try:
-        wanted = int(value) if value else None
-    except (TypeError, ValueError):
-        wanted = None
+    wanted = as_id(value) if value else None
     if wanted is None or (own is not None and wanted == own.pk):
         return own
     level = scoped(user, Unit.objects.exclude(kind__in=Unit.GRASSROOTS_KINDS)).get(pk=wanted)
@@ -549,10 +561,7 @@ def waiting_count(*, user, period_year: PeriodYear) -> int:
 
 def queue_unit(*, user, value) -> Unit | None:
     """The union the queue is filtered on, when ``value`` names one in the user's tree."""
-    try:
-        wanted = int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    wanted = as_id(value) if value else None
     if wanted is None:
         return None
     return scoped(user, Unit.objects.filter(pk=wanted)).first()
@@ -646,18 +655,14 @@ def partner_unit_choices(*, unit: Unit) -> QuerySet:
     )
 
 
-def registration_history(*, registration: Registration) -> QuerySet:
-    return RegistrationTransition.objects.filter(registration=registration).select_related("actor")
-
-
 # --- Home page panels ------------------------------------------------------------------------
 
 
-def home_panels(*, user, params) -> dict:
-    """The programme's part of the home page, by role."""
+def home_panels(*, user, year: int | None = None) -> dict:
+    """The programme's part of the home page, by role, for ``year`` (None: the default year)."""
     if not user.is_authenticated or user.unit_id is None:
         return {}
-    period_year, years = resolve_period_year(user=user, value=params.get("year"))
+    period_year, years = resolve_period_year(user=user, value=year)
     if period_year is None:
         return {"programme": None}
     panels = {
@@ -670,24 +675,31 @@ def home_panels(*, user, params) -> dict:
             user=user, unit=unit, period_year=period_year
         )
         panels["programme"]["models"] = unit_models(user=user, unit=unit)
+        panels["programme"]["reports_due"] = report_selectors.reports_due(
+            user=user, unit=unit, period_year=period_year
+        )
     else:
         # Three figures and ten names, asked of the database: no completeness row set.
         panels["programme"]["completeness"] = completeness_figures(
             user=user, period_year=period_year
         )
         panels["programme"]["waiting"] = waiting_count(user=user, period_year=period_year)
+        panels["programme"]["reports_waiting"] = report_selectors.waiting_reports(
+            user=user, year=period_year.year
+        )
         panels["programme"]["laggards"] = laggard_names(user=user, period_year=period_year)
     panels["programme"]["is_reviewer"] = user_may(user, Perm.REVIEW)
     return panels
 
 
-def unit_panels(*, user, unit: Unit, params) -> dict:
-    """The programme's part of a unit's page: the chosen year and, for a union with grassroots
-    unions below it, their KPI (one aggregate query) with a link to its completeness."""
-    period_year, years = resolve_period_year(user=user, value=params.get("year"))
+def unit_panels(*, user, unit: Unit, year: int | None = None) -> dict:
+    """The programme's part of a unit's page for ``year`` (None: the default year): the year
+    picker and, for a union with grassroots unions below it, their KPI (one aggregate query)
+    with a link to its completeness."""
+    period_year, years = resolve_period_year(user=user, value=year)
     if period_year is None:
         return {}
-    if not params.get("year") and not unit.is_valid_on(period_year.reference_day):
+    if year is None and not unit.is_valid_on(period_year.reference_day):
         # A retired district opens on its last year, not on an empty current one.
         period_year = next((y for y in years if unit.is_valid_on(y.reference_day)), period_year)
     panels = {"programme": {"period_year": period_year, "years": years}}

@@ -1,16 +1,17 @@
 """Writes for support models and registrations.
 
-Every status change goes through ``registration_transition``: views, admin actions and
-commands alike. The rules are data (``TRANSITIONS``); the function locks the row, checks the
-current state, updates it conditionally, writes the audit row and sends mail after commit.
+Every status change goes through the one workflow mechanism (``workflow.transition``): views,
+admin actions and commands alike. The registration's workflow is the spec below, as data.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,103 +19,23 @@ from django.utils.translation import gettext_lazy
 from doanthanhnien.models import Unit, User
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import notifications, selectors
+from . import notifications, report_selectors, selectors, workflow
 from .models import (
     ModelStep,
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     ReminderLog,
     SupportModel,
 )
+from .workflow import InvalidTransition, Transition, WorkflowSpec
 
 S = Registration.Status
 
+# The programme's domain error (its message is safe to show); InvalidTransition is one.
+RegistrationError = workflow.WorkflowError
 
-class RegistrationError(Exception):
-    """A domain rule refused the action; the message is safe to show to the user."""
-
-    def __init__(self, message, *, missing=None):
-        super().__init__(message)
-        self.message = message
-        self.missing = missing or []
-
-
-class InvalidTransition(RegistrationError):
-    pass
-
-
-@dataclass(frozen=True)
-class Rule:
-    perm: Perm
-    reason_required: bool = False
-
-
-# The whole workflow, as data: (from, to) → who may do it and whether a reason is required.
-TRANSITIONS: dict[tuple[str, str], Rule] = {
-    (S.DRAFT, S.SUBMITTED): Rule(Perm.EDIT),
-    (S.RETURNED, S.SUBMITTED): Rule(Perm.EDIT),
-    (S.REOPENED, S.SUBMITTED): Rule(Perm.EDIT),
-    (S.SUBMITTED, S.APPROVED): Rule(Perm.REVIEW),
-    (S.SUBMITTED, S.RETURNED): Rule(Perm.REVIEW, reason_required=True),
-    (S.APPROVED, S.REOPENED): Rule(Perm.REVIEW, reason_required=True),
-}
-
-ACTION_TARGETS = {"submit": S.SUBMITTED, "approve": S.APPROVED, "return": S.RETURNED,
-                  "reopen": S.REOPENED}  # fmt: skip
-# Who may ask for each action, read off TRANSITIONS (every rule into a status shares a perm).
-ACTION_PERMS = {
-    action: next(rule.perm for (_, into), rule in TRANSITIONS.items() if into == to)
-    for action, to in ACTION_TARGETS.items()
-}
-
-_ALREADY = {
-    S.SUBMITTED: gettext_lazy("This registration has already been submitted."),
-    S.APPROVED: gettext_lazy("This registration has already been approved."),
-    S.RETURNED: gettext_lazy("This registration has already been returned."),
-    S.REOPENED: gettext_lazy("This registration has already been reopened."),
-    S.DRAFT: gettext_lazy("This registration is still a draft."),
-}
-
-
-def _may(user, registration: Registration, perm: Perm) -> bool:
-    return allowed(user, Registration.objects.filter(pk=registration.pk), perm)
-
-
-def next_open_year(registration: Registration) -> PeriodYear | None:
-    """The first open programme year after ``registration``'s (where "continue next year"
-    leads), or None."""
-    return (
-        PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
-        .select_related("period")
-        .order_by("year")
-        .first()
-    )
-
-
-def _already_registered(registration: Registration, period_year: PeriodYear) -> bool:
-    return registration.support_model.registrations.filter(year=period_year.year).exists()
-
-
-def registration_capabilities(*, registration: Registration, user) -> set[str]:
-    """What ``user`` may do with ``registration`` now: the workflow actions ("submit",
-    "approve", "return", "reopen") plus "edit" and "carry_over" — the one place pages ask."""
-    if not registration.period_year.period.is_open:
-        return set()
-    perms = {perm: _may(user, registration, perm) for perm in (Perm.EDIT, Perm.REVIEW)}
-    capabilities = {
-        action
-        for action, to in ACTION_TARGETS.items()
-        if (rule := TRANSITIONS.get((registration.status, to))) and perms[rule.perm]
-    }
-    if perms[Perm.EDIT] and registration.is_editable:
-        capabilities.add("edit")
-    if perms[Perm.EDIT] and registration.status == S.APPROVED:
-        following = next_open_year(registration)
-        if following is not None and not _already_registered(registration, following):
-            capabilities.add("carry_over")
-    return capabilities
+__all__ = ["InvalidTransition", "RegistrationError"]
 
 
 def registration_missing_fields(registration: Registration) -> list[str]:
@@ -136,103 +57,166 @@ def registration_missing_fields(registration: Registration) -> list[str]:
     return missing
 
 
+REGISTRATION_WORKFLOW = workflow.register(
+    WorkflowSpec(
+        model=Registration,
+        transitions=(
+            Transition(
+                "submit",
+                (S.DRAFT, S.RETURNED, S.REOPENED),
+                S.SUBMITTED,
+                Perm.EDIT,
+                label=gettext_lazy("Submit for review"),
+                done=gettext_lazy("Submitted for review."),
+                stamp=workflow.SUBMIT,
+                already_from=(S.APPROVED,),
+                check_complete=True,
+            ),
+            Transition(
+                "withdraw",
+                (S.SUBMITTED,),
+                S.DRAFT,
+                Perm.EDIT,
+                label=gettext_lazy("Withdraw"),
+                done=gettext_lazy("Submission withdrawn: the registration is a draft again."),
+                stamp=workflow.WITHDRAW,
+                button="btn-outline-secondary",
+                mail="withdrawn",
+            ),
+            Transition(
+                "approve",
+                (S.SUBMITTED,),
+                S.APPROVED,
+                Perm.REVIEW,
+                label=gettext_lazy("Approve"),
+                done=gettext_lazy("Registration approved."),
+                button="btn-success",
+                clears_reason=True,
+                admin_label=gettext_lazy("Approve selected registrations"),
+            ),
+            Transition(
+                "return",
+                (S.SUBMITTED,),
+                S.RETURNED,
+                Perm.REVIEW,
+                label=gettext_lazy("Return"),
+                done=gettext_lazy("Registration returned to the union with your reason."),
+                reason_required=True,
+                reason_label=gettext_lazy("Reason for return"),
+                button="btn-danger",
+                admin_label=gettext_lazy("Return selected registrations (reason: incomplete)"),
+                admin_reason=gettext_lazy("Returned by the administrator: incomplete."),
+            ),
+            Transition(
+                "reopen",
+                (S.APPROVED,),
+                S.REOPENED,
+                Perm.REVIEW,
+                label=gettext_lazy("Reopen"),
+                done=gettext_lazy("Registration reopened for editing."),
+                reason_required=True,
+                reason_label=gettext_lazy("Reason for reopening"),
+                button="btn-outline-danger",
+            ),
+        ),
+        badges={
+            S.APPROVED: "text-bg-success",
+            S.SUBMITTED: "text-bg-warning",
+            S.RETURNED: "text-bg-danger",
+            S.REOPENED: "text-bg-info",
+            S.DRAFT: "text-bg-secondary",
+        },
+        editable=Registration.EDITABLE,
+        already={
+            S.SUBMITTED: gettext_lazy("This registration has already been submitted."),
+            S.APPROVED: gettext_lazy("This registration has already been approved."),
+            S.RETURNED: gettext_lazy("This registration has already been returned."),
+            S.REOPENED: gettext_lazy("This registration has already been reopened."),
+            S.DRAFT: gettext_lazy("This registration is still a draft."),
+        },
+        no_longer=gettext_lazy(
+            "This registration is now “%(status)s”; that action is no longer possible."
+        ),
+        closed=gettext_lazy(
+            "The period %(period)s is closed: its registrations can no longer change."
+        ),
+        raced=gettext_lazy(
+            "Someone else changed this registration a moment ago. Reload and check."
+        ),
+        is_open=lambda r: r.period_year.period.is_open,
+        period_of=lambda r: r.period_year.period,
+        deadline=lambda r: r.period_year.registration_deadline,
+        # Looked up at call time, so the check is this module's function (tests replace it).
+        missing=lambda r: registration_missing_fields(r),
+        notify=lambda r, *, actor, transition: notifications.workflow_changed(
+            obj=r, actor=actor, transition=transition
+        ),
+        lock_related=("period_year__period", "unit", "support_model"),
+        url=lambda r: reverse("registry:registration-detail", args=[r.pk]),
+        mail_prefix="registration",
+        done_states=(S.APPROVED,),
+        reason_labels={
+            S.RETURNED: gettext_lazy("Reason for return"),
+            S.REOPENED: gettext_lazy("Reason for reopening"),
+        },
+    )
+)
+
+# The workflow as a pipeline table, (from, to) → transition, read off the spec.
+TRANSITIONS = REGISTRATION_WORKFLOW.table()
+ACTION_TARGETS = {t.action: t.target for t in REGISTRATION_WORKFLOW.transitions}
+ACTION_PERMS = {t.action: t.perm for t in REGISTRATION_WORKFLOW.transitions}
+
+
+def next_open_year(registration: Registration) -> PeriodYear | None:
+    """The first open programme year after ``registration``'s (where "continue next year"
+    leads), or None."""
+    return (
+        PeriodYear.objects.filter(year__gt=registration.year, period__is_open=True)
+        .select_related("period")
+        .order_by("year")
+        .first()
+    )
+
+
+def _already_registered(registration: Registration, period_year: PeriodYear) -> bool:
+    return registration.support_model.registrations.filter(year=period_year.year).exists()
+
+
+def registration_capabilities(*, registration: Registration, user) -> set[str]:
+    """What ``user`` may do with ``registration`` now: the workflow's actions ("submit",
+    "withdraw", "approve", "return", "reopen"), "edit", and "carry_over"."""
+    if not REGISTRATION_WORKFLOW.is_open(registration):
+        return set()
+    granted = workflow.granted_perms(registration, user=user)
+    capabilities = workflow.capabilities(registration, user=user, granted=granted)
+    if granted[Perm.EDIT] and registration.status == S.APPROVED:
+        following = next_open_year(registration)
+        if following is not None and not _already_registered(registration, following):
+            capabilities.add("carry_over")
+    return capabilities
+
+
 def registration_transition(
     registration: Registration, to: str, *, actor, comment: str = ""
 ) -> Registration:
-    """Move ``registration`` to status ``to`` on behalf of ``actor``.
-
-    Raises PermissionDenied when the actor may not act on this registration, and
-    InvalidTransition (with a message for the user) when the current state does not allow it —
-    including when another person changed it a moment earlier.
-    """
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        # Lock the row and re-read it inside the transaction: a concurrent request waits here
-        # (PostgreSQL) and then sees the state the winner left.
-        current = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("period_year__period", "unit", "support_model")
-            .filter(pk=registration.pk)
-            .first()
+    """Move ``registration`` into status ``to``: the registration's name for
+    ``workflow.transition`` (each status is reached by one action)."""
+    step = REGISTRATION_WORKFLOW.action_to(to)
+    if step is None:
+        raise InvalidTransition(
+            REGISTRATION_WORKFLOW.no_longer % {"status": registration.get_status_display()}
         )
-        if current is None:
-            raise PermissionDenied
-        rule = TRANSITIONS.get((current.status, to))
-        if rule is None:
-            if current.status == to or (to == S.SUBMITTED and current.status == S.APPROVED):
-                raise InvalidTransition(str(_ALREADY[current.status]))
-            raise InvalidTransition(
-                _("This registration is now “%(status)s”; that action is no longer possible.")
-                % {"status": current.get_status_display()}
-            )
-        if not _may(actor, current, rule.perm):
-            raise PermissionDenied
-        if not current.period_year.period.is_open:
-            raise InvalidTransition(
-                _("The period %(period)s is closed: its registrations can no longer change.")
-                % {"period": current.period_year.period}
-            )
-        if rule.reason_required and not comment:
-            raise InvalidTransition(_("Please give a reason."))
-
-        now = timezone.now()
-        changes = {"status": to, "updated_at": now}
-        if to == S.SUBMITTED:
-            missing = registration_missing_fields(current)
-            if missing:
-                raise InvalidTransition(
-                    _("Complete these before submitting: %(fields)s.")
-                    % {"fields": ", ".join(str(m) for m in missing)},
-                    missing=missing,
-                )
-            changes["submitted_at"] = now
-            changes["is_late"] = timezone.localdate() > current.period_year.registration_deadline
-        else:
-            changes["decided_at"] = now
-        if rule.reason_required:
-            changes["last_reason"] = comment
-        elif to == S.APPROVED:
-            changes["last_reason"] = ""
-
-        # Conditional update: on databases without row locks (SQLite) the loser updates 0 rows.
-        updated = Registration.objects.filter(pk=current.pk, status=current.status).update(
-            **changes
-        )
-        if updated != 1:
-            raise InvalidTransition(
-                _("Someone else changed this registration a moment ago. Reload and check.")
-            )
-        from_status = current.status
-        for key, value in changes.items():
-            setattr(current, key, value)
-        # Keep django-simple-history's audit trail complete for updates made with .update().
-        current.history.model.objects.create(
-            **{f.attname: getattr(current, f.attname) for f in Registration._meta.fields},
-            history_date=now,
-            history_type="~",
-            history_user=actor if getattr(actor, "pk", None) else None,
-            history_change_reason=comment[:100] or to,
-        )
-        RegistrationTransition.objects.create(
-            registration=current,
-            from_status=from_status,
-            to_status=to,
-            actor=actor if getattr(actor, "pk", None) else None,
-            comment=comment,
-        )
-        transaction.on_commit(
-            lambda: notifications.registration_changed(registration=current, actor=actor)
-        )
-    return current
+    return workflow.transition(registration, step.action, actor=actor, reason=comment)
 
 
 def registrations_bulk_approve(*, ids: list[int], actor) -> tuple[int, list[str]]:
     """Approve several registrations; each is its own transition. Returns (done, problems)."""
-    done, problems = 0, []
     queryset = scoped(actor, Registration.objects.select_related("support_model"), Perm.REVIEW)
+    done, problems = 0, []
     for registration in queryset.filter(pk__in=ids):
         try:
-            registration_transition(registration, S.APPROVED, actor=actor)
+            workflow.transition(registration, "approve", actor=actor)
             done += 1
         except (InvalidTransition, PermissionDenied) as error:
             problems.append(f"{registration.support_model}: {getattr(error, 'message', error)}")
@@ -330,7 +314,7 @@ def registration_create(
         raise RegistrationError(
             _("This model is already registered for %(year)s.") % {"year": period_year.year}
         )
-    plan = fields.pop("plan_document", None)
+    plan = _new_upload(fields)
     with transaction.atomic():
         registration = Registration(
             support_model=model,
@@ -341,20 +325,39 @@ def registration_create(
             **fields,
         )
         if plan:
-            registration.plan_document_name = plan.name[:255]
-            registration.plan_document = plan
+            _store_new_plan(registration, plan, actor=actor)
         registration.save()
         _save_targets(registration, counts)
     return registration
 
 
+def _store_new_plan(registration: Registration, plan, *, actor) -> None:
+    """Put a newly uploaded plan on ``registration`` (saved by the caller)."""
+    registration.plan_document_name = os.path.basename(plan.name or "")[:255]
+    registration.plan_document = plan
+    registration._history_user = actor if getattr(actor, "pk", None) else None
+    registration._change_reason = "plan uploaded"
+
+
+def _new_upload(fields: dict):
+    """The new plan among ``fields``, or None. Only a fresh upload counts: a stored file
+    handed back (as a bound ModelForm does when no file is chosen) leaves the plan alone."""
+    plan = fields.pop("plan_document", None)
+    if not plan or isinstance(plan, FieldFile):
+        return None
+    return plan
+
+
 def registration_update(
     *, actor, registration: Registration, counts: dict[int, int], **fields
 ) -> Registration:
+    """Save the unit's changes to an editable registration. ``plan_document``, when given,
+    is a new upload that replaces the stored plan (whose file is deleted after commit);
+    without it the stored plan is kept as it is."""
     _check_own_unit(actor, registration.unit)
     if not registration.period_year.period.is_open:
         raise RegistrationError(_("This period is closed."))
-    plan = fields.pop("plan_document", None)
+    plan = _new_upload(fields)
     with transaction.atomic():
         # Re-check the state under a lock: a submit in another tab must not be overwritten.
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -365,61 +368,105 @@ def registration_update(
             )
         for key, value in fields.items():
             setattr(registration, key, value)
+        # The stored plan, never the instance's: whatever a form put on ``registration``.
+        registration.plan_document = locked.plan_document.name
+        registration.plan_document_name = locked.plan_document_name
+        old = locked.plan_document.name or None
         if plan:
-            # The stored file, not the instance's: a bound ModelForm has already put the new
-            # upload on ``registration``.
-            old = locked.plan_document.name or None
-            registration.plan_document_name = plan.name[:255]
-            registration.plan_document = plan
-            if old:
-                storage = registration.plan_document.storage
-                transaction.on_commit(lambda: storage.delete(old))
+            _store_new_plan(registration, plan, actor=actor)
         registration.status = locked.status
         registration.save()
+        if plan and old and old != registration.plan_document.name:
+            storage = registration.plan_document.storage
+            transaction.on_commit(lambda: storage.delete(old))
         _save_targets(registration, counts)
     return registration
 
 
-def registration_carry_over(*, actor, registration: Registration) -> Registration:
-    """Continue a model into the next programme year: a new draft pre-filled from this one."""
+def registration_plan_remove(*, actor, registration: Registration) -> Registration:
+    """Remove the plan of an editable registration, on the unit's explicit request.
+
+    The change is in the registration's history (who, when, which file); the file is deleted
+    after commit. Submitting again will ask for a plan.
+    """
     _check_own_unit(actor, registration.unit)
+    if not registration.period_year.period.is_open:
+        raise RegistrationError(_("This period is closed."))
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().filter(pk=registration.pk).get()
+        if locked.status not in Registration.EDITABLE:
+            raise RegistrationError(
+                _("This registration is “%(status)s” and can no longer be edited.")
+                % {"status": locked.get_status_display()}
+            )
+        if not locked.plan_document:
+            raise RegistrationError(_("This registration has no plan to remove."))
+        old, old_name = locked.plan_document.name, locked.plan_document_name
+        storage = locked.plan_document.storage
+        locked.plan_document = ""
+        locked.plan_document_name = ""
+        locked._history_user = actor if getattr(actor, "pk", None) else None
+        locked._change_reason = f"plan removed: {old_name}"[:100]
+        locked.save(update_fields=["plan_document", "plan_document_name", "updated_at"])
+        transaction.on_commit(lambda: storage.delete(old))
+    return locked
+
+
+def registration_carry_over(*, actor, registration: Registration) -> Registration:
+    """Continue an approved model into the next open programme year: a new draft pre-filled
+    from this one (without its plan: each year's plan is uploaded anew)."""
+    _check_own_unit(actor, registration.unit)
+    # Re-read: the caller's copy may be stale, and only an approved registration continues.
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status != S.APPROVED:
+        raise RegistrationError(
+            _("Only an approved registration can be continued into the next year.")
+        )
     next_year = next_open_year(registration)
     if next_year is None:
         raise RegistrationError(
             _("There is no open programme year after %(year)s.") % {"year": registration.year}
         )
+    already = RegistrationError(
+        _("This model is already registered for %(year)s.") % {"year": next_year.year}
+    )
     if _already_registered(registration, next_year):
-        raise RegistrationError(
-            _("This model is already registered for %(year)s.") % {"year": next_year.year}
-        )
+        raise already
     counts = {t.target_group_id: t.planned_count for t in registration.targets.all()}
-    with transaction.atomic():
-        new = Registration.objects.create(
-            support_model=registration.support_model,
-            unit=registration.unit,
-            period_year=next_year,
-            year=next_year.year,
-            expected_results=registration.expected_results,
-            planned_budget=registration.planned_budget,
-            budget_sources=registration.budget_sources,
-            carried_over_from=registration,
-            created_by=actor,
-        )
-        _save_targets(new, counts)
+    try:
+        with transaction.atomic():
+            new = Registration.objects.create(
+                support_model=registration.support_model,
+                unit=registration.unit,
+                period_year=next_year,
+                year=next_year.year,
+                expected_results=registration.expected_results,
+                planned_budget=registration.planned_budget,
+                budget_sources=registration.budget_sources,
+                carried_over_from=registration,
+                created_by=actor,
+            )
+            _save_targets(new, counts)
+    except IntegrityError as error:
+        # Two taps (or two tabs) at once: the unique (model, year) constraint stops the second.
+        raise already from error
     return new
 
 
 # --- Reminders --------------------------------------------------------------------------------
 
 
-def units_without_submission(*, units, year: int):
-    """Grassroots units (from ``units``) with no registration submitted or approved for ``year``."""
-    return units.exclude(
-        Q(registrations__year=year) & Q(registrations__status__in=[S.SUBMITTED, S.APPROVED])
-    ).filter(kind__in=Unit.GRASSROOTS_KINDS)
+@dataclass(frozen=True)
+class ReminderResult:
+    """What one reminder run did: mails sent, unions reminded, and the unions left out
+    because they have no active secretary with an e-mail address."""
+
+    mails: int
+    unions: int
+    without_email: int
 
 
-def reminders_send_by(*, actor, period_year: PeriodYear, within=None, unit=None) -> int:
+def reminders_send_by(*, actor, period_year: PeriodYear, within=None, unit=None) -> ReminderResult:
     """The "Remind" buttons: an upper-union officer reminds the unions in their area, those
     under ``within`` (a union of that area), or the one union ``unit`` of a completeness row."""
     if not user_may(actor, Perm.REVIEW):
@@ -434,19 +481,29 @@ def reminders_send_by(*, actor, period_year: PeriodYear, within=None, unit=None)
     return reminders_send(year=period_year.year, units=units, actor=actor)
 
 
-def reminders_send(*, year: int, units, actor=None, today: date | None = None) -> int:
-    """Mail the secretaries of ``units`` that have not submitted for ``year``.
+def reminders_send(*, year: int, units, actor=None, today: date | None = None) -> ReminderResult:
+    """Mail the secretaries of ``units`` that have not submitted for ``year``, or whose
+    approved model's final result report is due and not in.
 
-    A unit already reminded today is skipped, whoever reminded it. Returns mails sent.
+    A union already mailed today is skipped, whoever reminded it; a union whose run today
+    reached nobody (no secretary with an e-mail yet) is tried again.
     """
     today = today or timezone.localdate()
-    sent = 0
-    for unit in units_without_submission(units=units, year=year).distinct():
+    no_registration = set(
+        selectors.units_without_submission(units=units, year=year).values_list("pk", flat=True)
+    )
+    report_missing = set(
+        report_selectors.units_with_report_missing(units=units, year=year, today=today)
+        .filter(kind__in=Unit.GRASSROOTS_KINDS)
+        .values_list("pk", flat=True)
+    )
+    sent = unions = without_email = 0
+    for unit in Unit.objects.filter(pk__in=no_registration | report_missing).order_by("pk"):
         with transaction.atomic():
-            log, created = ReminderLog.objects.get_or_create(
+            log, created = ReminderLog.objects.select_for_update().get_or_create(
                 unit=unit, year=year, sent_on=today, defaults={"sent_by": actor}
             )
-            if not created:
+            if not created and log.recipients > 0:
                 continue
             recipients = list(
                 User.objects.filter(unit=unit, role=User.Role.SECRETARY, is_active=True).exclude(
@@ -454,12 +511,20 @@ def reminders_send(*, year: int, units, actor=None, today: date | None = None) -
                 )
             )
             log.recipients = len(recipients)
-            log.save(update_fields=["recipients"])
-            if recipients:
-                transaction.on_commit(
-                    lambda unit=unit, recipients=recipients: notifications.reminder(
-                        unit=unit, year=year, recipients=recipients
-                    )
+            log.sent_by = actor
+            log.save(update_fields=["recipients", "sent_by"])
+            if not recipients:
+                without_email += 1
+                continue
+            transaction.on_commit(
+                lambda unit=unit, recipients=recipients: notifications.reminder(
+                    unit=unit,
+                    year=year,
+                    recipients=recipients,
+                    missing_registration=unit.pk in no_registration,
+                    missing_report=unit.pk in report_missing,
                 )
-                sent += len(recipients)
-    return sent
+            )
+            sent += len(recipients)
+            unions += 1
+    return ReminderResult(mails=sent, unions=unions, without_email=without_email)

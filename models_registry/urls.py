@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import recognition_views, report_views, views
 
 app_name = "registry"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("registrations/<int:pk>/edit/", views.registration_edit, name="registration-edit"),
     path("registrations/<int:pk>/plan/", views.registration_plan, name="registration-plan"),
     path(
+        "registrations/<int:pk>/plan/remove/",
+        views.registration_plan_remove,
+        name="registration-plan-remove",
+    ),
+    path(
         "registrations/<int:pk>/carry-over/",
         views.registration_carry_over,
         name="registration-carry-over",
@@ -24,8 +29,45 @@ urlpatterns = [
         views.registration_action,
         name="registration-action",
     ),
+    path(
+        "registrations/<int:registration_pk>/reports/new/",
+        report_views.report_create,
+        name="report-create",
+    ),
+    path("reports/", report_views.report_queue, name="report-queue"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", report_views.report_edit, name="report-edit"),
+    path("reports/<int:pk>/evidence/", report_views.evidence_add, name="report-evidence-add"),
+    path(
+        "reports/<int:pk>/evidence/<int:evidence_pk>/",
+        report_views.evidence_file,
+        name="report-evidence-file",
+    ),
+    path(
+        "reports/<int:pk>/evidence/<int:evidence_pk>/delete/",
+        report_views.evidence_delete,
+        name="report-evidence-delete",
+    ),
+    path("reports/<int:pk>/<str:action>/", report_views.report_action, name="report-action"),
     path("review/", views.review_queue, name="review-queue"),
     path("review/approve/", views.review_bulk_approve, name="review-bulk-approve"),
     path("completeness/", views.completeness, name="completeness"),
     path("completeness/remind/", views.completeness_remind, name="completeness-remind"),
+    path("recognition/", recognition_views.recognition_queue, name="recognition-queue"),
+    path(
+        "recognition/models/<int:pk>/",
+        recognition_views.recognition_decide,
+        name="recognition-decide",
+    ),
+    path("recognitions/<int:pk>/", recognition_views.recognition_detail, name="recognition-detail"),
+    path(
+        "recognitions/<int:pk>/<str:action>/",
+        recognition_views.recognition_action,
+        name="recognition-action",
+    ),
+    path(
+        "models/<int:pk>/commendations/new/",
+        recognition_views.commendation_create,
+        name="commendation-create",
+    ),
 ]

@@ -4,27 +4,44 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from doanthanhnien.filters import YearForm
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, allowed, scoped, user_may
 
-from . import selectors, services
+from . import (
+    recognition_selectors,
+    report_selectors,
+    report_services,
+    selectors,
+    services,
+    workflow,
+)
+from .filters import (
+    BulkApproveForm,
+    CompletenessFilterForm,
+    ReasonForm,
+    RemindForm,
+    ReviewQueueFilterForm,
+)
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
 
 S = Registration.Status
 
 
+def _year(request) -> int | None:
+    return YearForm(request.GET).values()["year"]
+
+
 def _year_context(request):
-    period_year, years = selectors.resolve_period_year(
-        user=request.user, value=request.GET.get("year")
-    )
+    period_year, years = selectors.resolve_period_year(user=request.user, value=_year(request))
     return period_year, {"period_year": period_year, "years": years}
 
 
@@ -48,6 +65,9 @@ def my_unit(request):
         context["mine"] = selectors.unit_year_status(
             user=request.user, unit=unit, period_year=period_year
         )
+        context["reports_due"] = report_selectors.reports_due(
+            user=request.user, unit=unit, period_year=period_year
+        )
     context["models"] = selectors.unit_models(user=request.user, unit=unit)
     context["unit"] = unit
     return render(request, "models_registry/my_unit.html", context)
@@ -68,8 +88,8 @@ def model_create(request):
         )
         messages.success(request, _("Model saved. Now register it for the year."))
         url = reverse("registry:registration-create", args=[model.pk])
-        if request.GET.get("year"):
-            url += f"?year={request.GET['year']}"
+        if year := _year(request):
+            url += f"?year={year}"
         return redirect(url)
     return render(request, "models_registry/model_form.html", {"form": form, "unit": unit})
 
@@ -121,6 +141,16 @@ def model_detail(request, pk):
             "may_edit": may_edit,
             "open_years": open_years,
             "history": model.history.select_related("history_user").order_by("-history_date")[:20],
+            "recognitions": recognition_selectors.model_recognitions(
+                user=request.user, model=model
+            ),
+            "commendations": recognition_selectors.model_commendations(
+                user=request.user, model=model
+            ),
+            "may_commend": recognition_selectors.may_commend(user=request.user, model=model),
+            "may_recognise": allowed(
+                request.user, SupportModel.objects.filter(pk=pk), Perm.RECOGNISE
+            ),
         },
     )
 
@@ -135,7 +165,7 @@ def model_steps(request, pk):
         messages.success(request, _("Building steps saved."))
         return redirect("registry:model-detail", pk=model.pk)
     labels = dict(ModelStep.Step.choices)
-    rows = [(labels[f.initial["step"]], f) for f in formset.forms]
+    rows = [(labels.get(f.initial.get("step"), ""), f) for f in formset.forms]
     return render(
         request,
         "models_registry/model_steps.html",
@@ -159,8 +189,8 @@ def _after_save(request, registration):
         messages.success(request, _("Draft saved."))
         return redirect("registry:registration-detail", pk=registration.pk)
     try:
-        services.registration_transition(registration, S.SUBMITTED, actor=request.user)
-    except services.InvalidTransition as error:
+        workflow.transition(registration, "submit", actor=request.user)
+    except workflow.InvalidTransition as error:
         messages.warning(request, _("Draft saved, but not submitted: %(why)s") % {"why": error})
         return redirect("registry:registration-edit", pk=registration.pk)
     messages.success(request, _("Submitted for review."))
@@ -172,7 +202,7 @@ def registration_create(request, model_pk):
     model = get_object_or_404(
         scoped(request.user, SupportModel.objects.all(), Perm.EDIT), pk=model_pk
     )
-    period_year = selectors.registration_year(user=request.user, value=request.GET.get("year"))
+    period_year = selectors.registration_year(user=request.user, value=_year(request))
     if period_year is None:
         messages.error(request, _("No programme year is open for registration."))
         return redirect("registry:model-detail", pk=model.pk)
@@ -264,8 +294,17 @@ def registration_detail(request, pk):
             "registration": registration,
             "model": registration.support_model,
             "targets": registration.targets.select_related("target_group"),
-            "transitions": selectors.registration_history(registration=registration),
+            "transitions": workflow.history(registration),
             "actions": actions,
+            "buttons": workflow.buttons(registration, actions),
+            "row": workflow.row(registration),
+            "reports": [
+                report_selectors.report_row(r)
+                for r in registration.reports.select_related("registration__period_year")
+            ],
+            "report_kinds": report_services.report_kinds_available(
+                registration=registration, user=request.user
+            ),
             "next_year": services.next_open_year(registration) if "carry_over" in actions else None,
         },
     )
@@ -274,25 +313,23 @@ def registration_detail(request, pk):
 @login_required
 @require_POST
 def registration_action(request, pk, action):
-    if action not in services.ACTION_TARGETS:
+    step = services.REGISTRATION_WORKFLOW.get(action)
+    if step is None:
         raise Http404
-    to = services.ACTION_TARGETS[action]
     registration = get_object_or_404(
-        scoped(request.user, Registration.objects.all(), services.ACTION_PERMS[action]), pk=pk
+        scoped(request.user, Registration.objects.all(), step.perm), pk=pk
     )
-    comment = request.POST.get("reason", "")[:2000]
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("registry:registration-detail", pk=pk)
+    reason = form.cleaned_data["reason"]
     try:
-        services.registration_transition(registration, to, actor=request.user, comment=comment)
-    except services.InvalidTransition as error:
+        workflow.transition(registration, action, actor=request.user, reason=reason)
+    except workflow.InvalidTransition as error:
         messages.error(request, error.message)
     else:
-        done = {
-            "submit": _("Submitted for review."),
-            "approve": _("Registration approved."),
-            "return": _("Registration returned to the union with your reason."),
-            "reopen": _("Registration reopened for editing."),
-        }
-        messages.success(request, done[action])
+        messages.success(request, step.done)
     return redirect("registry:registration-detail", pk=pk)
 
 
@@ -332,41 +369,73 @@ def registration_plan(request, pk):
     )
 
 
+@login_required
+def registration_plan_remove(request, pk):
+    """Removing a plan is its own action: a page that names the file, then a POST."""
+    registration = get_object_or_404(
+        scoped(
+            request.user,
+            Registration.objects.select_related("support_model", "period_year__period"),
+            Perm.EDIT,
+        ),
+        pk=pk,
+    )
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if not registration.is_editable or not registration.period_year.period.is_open:
+        messages.error(
+            request,
+            _("This registration is “%(status)s” and can no longer be edited.")
+            % {"status": registration.get_status_display()},
+        )
+        return redirect("registry:registration-detail", pk=pk)
+    if not registration.plan_document:
+        messages.info(request, _("This registration has no plan to remove."))
+        return redirect("registry:registration-edit", pk=pk)
+    if request.method == "POST":
+        try:
+            services.registration_plan_remove(actor=request.user, registration=registration)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+            return redirect("registry:registration-detail", pk=pk)
+        messages.success(
+            request,
+            _("The plan “%(name)s” was removed. Upload a new plan before submitting.")
+            % {"name": registration.plan_document_name},
+        )
+        return redirect("registry:registration-edit", pk=pk)
+    return render(
+        request,
+        "models_registry/registration_plan_remove.html",
+        {"registration": registration, "model": registration.support_model},
+    )
+
+
 # --- Upper-union pages -----------------------------------------------------------------------
-
-
-def _int(value):
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
 @require_GET
 def review_queue(request):
     period_year, context = _year_context(request)
-    status = request.GET.get("status", S.SUBMITTED)
-    if status not in S.values and status != "":
-        status = S.SUBMITTED
-    unit = selectors.queue_unit(user=request.user, value=request.GET.get("unit"))
+    form = ReviewQueueFilterForm(request.GET)
+    values = form.values()
+    unit = selectors.queue_unit(user=request.user, value=values["unit"])
     filters = selectors.QueueFilters(
         year=period_year.year if period_year else None,
-        status=status,
+        status=values["status"],
         unit=unit,
-        category=_int(request.GET.get("category")),
-        target_group=_int(request.GET.get("target_group")),
-        q=request.GET.get("q", "").strip()[:100],
+        category=values["category"],
+        target_group=values["target_group"],
+        q=values["q"],
     )
     queue = selectors.review_queue(user=request.user, filters=filters)
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = Paginator(queue, 50).get_page(values["page"])
     context.update(
         {
             "page": page,
             "filters": filters,
-            "params": params.urlencode(),
+            "params": form.query_string(),
             "may_review": user_may(request.user, Perm.REVIEW),
             "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
             **selectors.queue_choices(user=request.user, period_year=period_year, unit=unit),
@@ -378,8 +447,11 @@ def review_queue(request):
 @login_required
 @require_POST
 def review_bulk_approve(request):
-    ids = [i for i in (_int(v) for v in request.POST.getlist("ids")) if i]
-    if not ids:
+    form = BulkApproveForm(request.POST)
+    ids = form.cleaned_data["ids"] if form.is_valid() else []
+    if "ids" in form.errors:
+        messages.error(request, " ".join(form.errors["ids"]))
+    elif not ids:
         messages.warning(request, _("Select at least one registration."))
     else:
         done, problems = services.registrations_bulk_approve(ids=ids, actor=request.user)
@@ -391,28 +463,30 @@ def review_bulk_approve(request):
             )
         for problem in problems:
             messages.error(request, problem)
-    return redirect(reverse("registry:review-queue") + "?" + request.POST.get("params", ""))
+    # Back to the same filters; only the queue's own parameters, cleaned, go into the URL.
+    filters = ReviewQueueFilterForm.from_query_string(request.POST.get("params", ""))
+    return redirect(reverse("registry:review-queue") + "?" + filters.query_string())
 
 
 @login_required
 @require_GET
 def completeness(request):
     period_year, context = _year_context(request)
+    form = CompletenessFilterForm(request.GET)
+    values = form.values()
     try:
-        level = selectors.completeness_level(user=request.user, value=request.GET.get("unit"))
+        level = selectors.completeness_level(user=request.user, value=values["unit"])
     except Unit.DoesNotExist as error:
         raise Http404 from error
     if period_year is not None:
         context["stats"] = selectors.completeness(
-            user=request.user, period_year=period_year, level=level, page=request.GET.get("page")
+            user=request.user, period_year=period_year, level=level, page=values["page"]
         )
     context["may_remind"] = user_may(request.user, Perm.REVIEW)
     context["level_param"] = level.pk if level and level != request.user.unit else None
     if context["level_param"]:
         context["keep"] = [("unit", level.pk)]
-    params = request.GET.copy()
-    params.pop("page", None)
-    context["params"] = params.urlencode()
+    context["params"] = form.query_string()
     return render(request, "models_registry/completeness.html", context)
 
 
@@ -421,29 +495,30 @@ def completeness(request):
 def completeness_remind(request):
     """Remind the unions without a submission: every one under the page's union, or the one
     union of a row ("unit")."""
-    year = _int(request.POST.get("year"))
+    values = RemindForm(request.POST).values()
+    year = values["year"]
     period_year = next(
         (y for y in selectors.programme_years(user=request.user) if y.year == year), None
     )
     if period_year is None:
         raise Http404
     back = reverse("registry:completeness") + f"?year={period_year.year}"
-    within = selectors.queue_unit(user=request.user, value=request.POST.get("within"))
+    within = selectors.queue_unit(user=request.user, value=values["within"])
     if within is not None and within != request.user.unit:
         back += f"&unit={within.pk}"
     unit = None
     if request.POST.get("unit"):
-        unit = selectors.queue_unit(user=request.user, value=request.POST.get("unit"))
+        unit = selectors.queue_unit(user=request.user, value=values["unit"])
         if unit is None:
             raise Http404
     try:
-        sent = services.reminders_send_by(
+        result = services.reminders_send_by(
             actor=request.user, period_year=period_year, within=within, unit=unit
         )
     except services.RegistrationError as error:
         messages.error(request, error.message)
         return redirect(back)
-    if unit is not None and not sent:
+    if unit is not None and not result.mails and not result.without_email:
         messages.warning(
             request,
             _(
@@ -453,13 +528,38 @@ def completeness_remind(request):
             % {"name": unit.name},
         )
         return redirect(back)
-    messages.success(
-        request,
-        ngettext(
-            "Reminder sent to %(n)s secretary of a union that has not submitted yet.",
-            "Reminders sent to %(n)s secretaries of unions that have not submitted yet.",
-            sent,
+    if result.mails or not result.without_email:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(n)s secretary of a union that has not submitted yet.",
+                "Reminders sent to %(n)s secretaries of unions that have not submitted yet.",
+                result.mails,
+            )
+            % {"n": result.mails},
         )
-        % {"n": sent},
-    )
+    if result.without_email:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s union that has not submitted has no secretary with an e-mail address: "
+                "it was not reminded. Add its secretary's address in Accounts.",
+                "%(n)s unions that have not submitted have no secretary with an e-mail "
+                "address: they were not reminded. Add their secretaries' addresses in Accounts.",
+                result.without_email,
+            )
+            % {"n": result.without_email},
+        )
     return redirect(back)
+
+
+def home_panel_context(*, user, params) -> dict:
+    """The programme's panel on the core home page (registered in ``apps.py``): the year comes
+    from the query string through a form, so a bad value falls back to the default year."""
+    return selectors.home_panels(user=user, year=YearForm(params).values()["year"])
+
+
+def unit_panel_context(*, user, unit, params) -> dict:
+    """The programme's panel on a unit's page (registered in ``apps.py``): the year picker and,
+    above grassroots level, the unit's KPI; the year read through a form as on the home page."""
+    return selectors.unit_panels(user=user, unit=unit, year=YearForm(params).values()["year"])

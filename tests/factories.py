@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from doanthanhnien.models import Unit, User
-from models_registry.models import RegistrationTarget
+from models_registry.models import RegistrationTarget, ResultReportTarget
 
 TEST_PASSWORD = "Thu-nghiem-2025!"
 
@@ -167,4 +167,41 @@ class RegistrationFactory(DjangoModelFactory):
         for group, count in extracted.items():
             RegistrationTarget.objects.create(
                 registration=self, target_group=group, planned_count=count
+            )
+
+
+class ResultReportFactory(DjangoModelFactory):
+    """A final report complete enough to submit, of an approved registration.
+
+    ``targets`` takes ``{target group: (total, female)}``; by default every target group of the
+    model gets (6, 2). Pass ``targets={}`` for a report without counts.
+    """
+
+    class Meta:
+        model = "models_registry.ResultReport"
+        skip_postgeneration_save = True
+
+    registration = factory.SubFactory(RegistrationFactory, status="approved")
+    unit = factory.SelfAttribute("registration.unit")
+    year = factory.SelfAttribute("registration.year")
+    kind = "final"
+    status = "draft"
+    unit_address = "Nhà văn hóa xã, thôn 3"
+    area = "Thôn 1, thôn 2 và thôn 3"
+    start_date = datetime.date(2022, 4, 1)
+    form_and_content = "Sinh hoạt định kỳ hằng tháng, tặng sách và học bổng."
+    results = "12 thanh thiếu niên được hỗ trợ thường xuyên; 3 em có việc làm ổn định."
+    funds_union = 2_000_000
+    funds_sponsors = 5_000_000
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            groups = self.registration.support_model.target_groups.all()
+            extracted = dict.fromkeys(groups, (6, 2))
+        for group, (total, female) in extracted.items():
+            ResultReportTarget.objects.create(
+                report=self, target_group=group, total=total, female=female
             )

@@ -16,8 +16,8 @@ from models_registry.models import (
     Period,
     PeriodYear,
     Registration,
-    RegistrationTransition,
     SupportModel,
+    WorkflowTransition,
 )
 from models_registry.selectors import resolve_period_year
 
@@ -56,16 +56,16 @@ def test_the_current_period_a_dozen_communes_in_mixed_states_decided_by_the_prov
 
     # Decided by the provincial union; the history carries the story's dates.
     reviewer = User.objects.get(username="demo_tinh_duyet")
-    decisions = RegistrationTransition.objects.filter(
+    decisions = WorkflowTransition.objects.filter(
         registration__year=2026, to_status__in=[S.APPROVED, S.RETURNED]
-    ).select_related("registration")
+    ).prefetch_related("target")
 
     assert (
         decisions.count()
         == Registration.objects.filter(year=2026, status__in=[S.APPROVED, S.RETURNED]).count()
     )
     assert {d.actor for d in decisions} == {reviewer}
-    assert all(d.at == d.registration.decided_at for d in decisions)
+    assert all(d.at == d.target.decided_at for d in decisions)
 
 
 def test_the_two_new_accounts(seeded):
@@ -156,7 +156,7 @@ def _snapshot():
             Registration.objects.values_list("pk", "status", "updated_at", "submitted_at")
         ),
         "registration_history": Registration.history.count(),
-        "transitions": sorted(RegistrationTransition.objects.values_list("pk", "at")),
+        "transitions": sorted(WorkflowTransition.objects.values_list("pk", "at")),
     }
 
 

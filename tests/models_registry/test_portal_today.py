@@ -122,7 +122,7 @@ def test_the_read_only_province_sees_the_same_number_as_its_queue(
     for commune in (commune_a, commune_b, commune_b, commune_a, commune_a):
         _submitted(commune, period_year)
 
-    panels = home_panels(user=provincial_viewer, params={})
+    panels = home_panels(user=provincial_viewer)
 
     assert panels["programme"]["waiting"] == 5
     assert waiting_count(user=provincial_viewer, period_year=period_year) == 5
@@ -203,7 +203,7 @@ def test_the_ranked_search_costs_the_same_queries_for_1_or_4_rows(
         return len(context.captured_queries)
 
     _submitted(huong_units["tra"], period_year, name="Trao thẻ cho hội viên")
-    queries()  # the first page view after force_login refreshes the session once
+    queries()  # the first page view after logging in may refresh the session
     one = queries()
     for _ in range(3):
         _submitted(huong_units["trach"], period_year, name="Trao thẻ cho hội viên")

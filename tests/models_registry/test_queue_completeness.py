@@ -13,9 +13,9 @@ from doanthanhnien.models import Unit, User
 from models_registry.models import (
     ModelCategory,
     Registration,
-    RegistrationTransition,
     ReminderLog,
     TargetGroup,
+    WorkflowTransition,
 )
 from models_registry.selectors import completeness, grassroots_units
 from models_registry.services import reminders_send
@@ -180,8 +180,8 @@ def test_bulk_approve_approves_only_submitted_work_the_officer_reviews(
     assert status[queue["c"].pk] == S.SUBMITTED  # the other district's
     assert status[queue["a_2021"].pk] == S.SUBMITTED  # not chosen
     assert status[draft.pk] == S.DRAFT
-    approvals = RegistrationTransition.objects.filter(to_status=S.APPROVED)
-    assert sorted(approvals.values_list("registration", flat=True)) == sorted(
+    approvals = WorkflowTransition.objects.filter(to_status=S.APPROVED)
+    assert sorted(approvals.values_list("object_id", flat=True)) == sorted(
         [queue["a"].pk, queue["b"].pk]
     )
     assert set(approvals.values_list("actor", flat=True)) == {officer.pk}
@@ -194,7 +194,7 @@ def test_bulk_approve_with_nothing_chosen_changes_nothing(client, officer, queue
     response = client.post(reverse("registry:review-bulk-approve"), {"params": ""})
 
     assert response.status_code == 302
-    assert not RegistrationTransition.objects.exists()
+    assert not WorkflowTransition.objects.exists()
 
 
 # --- Completeness ------------------------------------------------------------------------------
@@ -348,9 +348,9 @@ def test_reminders_go_out_again_the_next_day(
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = [
-            reminders_send(year=2022, units=units, today=today),
-            reminders_send(year=2022, units=units, today=today),
-            reminders_send(year=2022, units=units, today=today + datetime.timedelta(days=1)),
+            reminders_send(year=2022, units=units, today=today).mails,
+            reminders_send(year=2022, units=units, today=today).mails,
+            reminders_send(year=2022, units=units, today=today + datetime.timedelta(days=1)).mails,
         ]
 
     assert sent == [2, 0, 2]

@@ -1,4 +1,5 @@
-"""Two reviewers act on the same registration at once: exactly one wins, the other is told."""
+"""Two reviewers act on the same registration (or result report) at once: exactly one wins,
+the other is told."""
 
 import threading
 
@@ -6,9 +7,10 @@ import pytest
 from django.db import connection, connections
 
 from models_registry import services
-from models_registry.models import Registration, RegistrationTransition
+from models_registry.models import Registration, ResultReport, WorkflowTransition
 from models_registry.services import InvalidTransition, registration_transition
-from tests.factories import RegistrationFactory
+from models_registry.workflow import transition
+from tests.factories import RegistrationFactory, ResultReportFactory
 
 S = Registration.Status
 
@@ -57,11 +59,11 @@ def test_concurrent_approve_and_return_make_exactly_one_transition(
     assert len(losers) == 1, outcomes
     registration.refresh_from_db()
     assert registration.status == {"approve": S.APPROVED, "return": S.RETURNED}[winners[0]]
-    decisions = RegistrationTransition.objects.filter(registration=registration).exclude(
+    decisions = WorkflowTransition.objects.filter(registration=registration).exclude(
         to_status=S.SUBMITTED
     )
     assert decisions.count() == 1
-    assert RegistrationTransition.objects.filter(registration=registration).count() == 2
+    assert WorkflowTransition.objects.filter(registration=registration).count() == 2
 
 
 # --- The same guarantees on any database -----------------------------------------------------
@@ -79,7 +81,7 @@ def test_a_second_approval_is_refused_with_a_clear_message(
         registration_transition(stale, S.APPROVED, actor=standing)
 
     assert error.value.message == "This registration has already been approved."
-    assert RegistrationTransition.objects.filter(registration=registration).count() == 1
+    assert WorkflowTransition.objects.filter(registration=registration).count() == 1
 
 
 def test_a_return_after_an_approval_is_refused(english, make_registration, model_a, officer):
@@ -113,4 +115,70 @@ def test_a_change_between_the_read_and_the_write_is_caught(
         registration_transition(registration_a, S.SUBMITTED, actor=secretary_a)
 
     assert "Someone else changed this registration" in error.value.message
-    assert not RegistrationTransition.objects.exists()
+    assert not WorkflowTransition.objects.exists()
+
+
+# --- Result reports run on the same mechanism ------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_accept_and_return_of_a_report_make_exactly_one_transition(
+    model_a, period_year, officer, standing
+):
+    registration = RegistrationFactory(
+        support_model=model_a, period_year=period_year, status=S.APPROVED
+    )
+    report = ResultReportFactory(registration=registration, status=ResultReport.Status.SUBMITTED)
+
+    barrier = threading.Barrier(2, timeout=10)
+    outcomes = {}
+
+    def act(action, actor, reason):
+        try:
+            mine = ResultReport.objects.get(pk=report.pk)
+            barrier.wait()
+            transition(mine, action, actor=actor, reason=reason)
+            outcomes[action] = "done"
+        except InvalidTransition as error:
+            outcomes[action] = error
+        except Exception as error:  # anything else is a failure the assertions must show
+            outcomes[action] = repr(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=act, args=("accept", officer, "")),
+        threading.Thread(target=act, args=("return", standing, "Thiếu ảnh")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    winners = [name for name, outcome in outcomes.items() if outcome == "done"]
+    losers = [o for o in outcomes.values() if isinstance(o, InvalidTransition)]
+    assert len(winners) == 1, outcomes
+    assert len(losers) == 1, outcomes
+    report.refresh_from_db()
+    assert report.status == {"accept": "accepted", "return": "returned"}[winners[0]]
+    assert report.transitions.count() == 1
+    assert report.transitions.get().action == winners[0]
+
+
+def test_a_second_acceptance_of_a_report_is_refused(
+    english, model_a, period_year, officer, standing
+):
+    registration = RegistrationFactory(
+        support_model=model_a, period_year=period_year, status=S.APPROVED
+    )
+    report = ResultReportFactory(registration=registration, status=ResultReport.Status.SUBMITTED)
+    stale = ResultReport.objects.get(pk=report.pk)
+    transition(report, "accept", actor=officer)
+
+    with pytest.raises(InvalidTransition) as error:
+        transition(stale, "accept", actor=standing)
+
+    assert error.value.message == "This report has already been accepted."
+    assert report.transitions.count() == 1

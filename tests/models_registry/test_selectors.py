@@ -17,9 +17,9 @@ from models_registry.models import (
     PeriodYear,
     Registration,
     RegistrationTarget,
-    RegistrationTransition,
     SupportModel,
     TargetGroup,
+    WorkflowTransition,
 )
 from models_registry.selectors import (
     completeness,
@@ -270,7 +270,7 @@ def counts(settings):
         "steps": ModelStep.objects.count(),
         "registrations": Registration.objects.count(),
         "targets": RegistrationTarget.objects.count(),
-        "transitions": RegistrationTransition.objects.count(),
+        "transitions": WorkflowTransition.objects.count(),
         "statuses": sorted(Registration.objects.values_list("pk", "status")),
         "files": sorted(p.name for p in media.rglob("*")) if media.exists() else [],
     }

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from doanthanhnien.models import User
-from models_registry.models import Registration, RegistrationTransition
+from models_registry.models import Registration, WorkflowTransition
 from models_registry.services import (
     TRANSITIONS,
     InvalidTransition,
@@ -29,8 +29,9 @@ def pair_id(pair):
 
 
 def actor_for(to, request):
-    """The unit's secretary submits; the district officer decides."""
-    return request.getfixturevalue("secretary_a" if to == S.SUBMITTED else "officer")
+    """The unit's secretary submits and withdraws; the district officer decides."""
+    by_unit = to in (S.SUBMITTED, S.DRAFT)
+    return request.getfixturevalue("secretary_a" if by_unit else "officer")
 
 
 # --- The table ---------------------------------------------------------------------------------
@@ -44,10 +45,12 @@ def test_the_table_is_the_issue_workflow():
         (S.RETURNED, S.SUBMITTED),
         (S.APPROVED, S.REOPENED),
         (S.REOPENED, S.SUBMITTED),
+        (S.SUBMITTED, S.DRAFT),  # "Rút lại": the unit withdraws before any decision
     }
     assert TRANSITIONS[(S.SUBMITTED, S.RETURNED)].reason_required
     assert TRANSITIONS[(S.APPROVED, S.REOPENED)].reason_required
     assert not TRANSITIONS[(S.SUBMITTED, S.APPROVED)].reason_required
+    assert not TRANSITIONS[(S.SUBMITTED, S.DRAFT)].reason_required
 
 
 @pytest.mark.parametrize("pair", ALLOWED, ids=pair_id)
@@ -60,9 +63,9 @@ def test_it_makes_every_allowed_transition(request, make_registration, model_a, 
 
     registration.refresh_from_db()
     assert result.status == registration.status == to
-    row = RegistrationTransition.objects.get(registration=registration)
+    row = WorkflowTransition.objects.get(registration=registration)
     assert (row.from_status, row.to_status, row.actor) == (from_status, to, actor)
-    assert row.comment == "Lý do cụ thể"
+    assert row.reason == "Lý do cụ thể"
 
 
 @pytest.mark.parametrize("pair", FORBIDDEN, ids=pair_id)
@@ -77,7 +80,7 @@ def test_it_refuses_every_other_pair(request, make_registration, model_a, pair):
 
     registration.refresh_from_db()
     assert registration.status == from_status
-    assert not RegistrationTransition.objects.exists()
+    assert not WorkflowTransition.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -129,7 +132,7 @@ def test_only_the_direct_upper_union_approves(request, make_registration, model_
 
     registration.refresh_from_db()
     assert registration.status == (S.APPROVED if allowed else S.SUBMITTED)
-    assert RegistrationTransition.objects.exists() == allowed
+    assert WorkflowTransition.objects.exists() == allowed
 
 
 @pytest.mark.parametrize(
@@ -175,7 +178,7 @@ def test_capabilities_follow_the_same_rules(
         return registration_capabilities(registration=registration, user=user)
 
     assert caps(submitted, officer) == {"approve", "return"}
-    assert caps(submitted, secretary_a) == set()
+    assert caps(submitted, secretary_a) == {"withdraw"}  # the unit may take it back
     assert caps(submitted, provincial_viewer) == set()
     assert caps(submitted, other_officer) == set()
 
@@ -218,7 +221,7 @@ def test_return_and_reopen_need_a_reason(
     assert "reason" in error.value.message
     registration.refresh_from_db()
     assert registration.status == from_status
-    assert not RegistrationTransition.objects.exists()
+    assert not WorkflowTransition.objects.exists()
 
 
 def test_the_reason_is_kept_on_the_registration_until_approval(
@@ -260,7 +263,7 @@ def test_an_incomplete_draft_cannot_be_submitted(english, secretary_a, model_a, 
     registration.refresh_from_db()
     assert registration.status == S.DRAFT
     assert registration.submitted_at is None
-    assert not RegistrationTransition.objects.exists()
+    assert not WorkflowTransition.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -378,7 +381,7 @@ def test_every_step_leaves_a_history_row(officer, standing, secretary_a, registr
         (S.SUBMITTED, S.APPROVED, standing.pk),
         (S.APPROVED, S.REOPENED, officer.pk),
     ]
-    comments = list(registration_a.transitions.values_list("comment", flat=True))
+    comments = list(registration_a.transitions.values_list("reason", flat=True))
     assert comments == ["", "Bổ sung số liệu", "", "", "Sửa ngân sách"]
 
 

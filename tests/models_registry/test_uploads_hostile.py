@@ -25,7 +25,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringO
 
 from doanthanhnien.upload_handlers import OversizeUpload, SizeLimitUploadHandler
 from models_registry import uploads
-from models_registry.models import Registration
+from models_registry.models import Registration, ResultReport, ResultReportEvidence
 from models_registry.uploads import MAX_IMAGE_PIXELS, clean_document
 from tests.factories import PDF_BYTES
 
@@ -562,7 +562,8 @@ def test_the_file_input_carries_the_limit_for_the_page_to_check(
     page = client.get(create_url(model_a)).content.decode()
 
     assert 'data-max-bytes="3145728"' in page
-    assert 'data-too-big="The file is larger than 3.0' in page
+    # The plan widget says it in its own words (static/js/file-input.js).
+    assert 'data-too-big="{name} is {size}; the limit is {limit}.' in page
     assert 'accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png"' in page
     assert "js/upload-limit.js" in page
 
@@ -654,12 +655,21 @@ def test_an_oversize_upload_through_the_view_is_stopped_and_explained(
     assert media_files() == []
 
 
-def test_the_admin_checks_a_plan_like_the_form(rf, admin_user, english):
+def test_the_admin_checks_evidence_like_the_form_and_cannot_touch_a_plan(rf, admin_user, english):
     request = rf.get("/")
     request.user = admin_user
-    form_class = admin.site._registry[Registration].get_form(request)
-    field = form_class.base_fields["plan_document"]
+    # The plan is changed only through the portal's form and its "remove" action.
+    registration_form = admin.site._registry[Registration].get_form(request)
+    assert "plan_document" not in registration_form.base_fields
+
+    report_admin = admin.site._registry[ResultReport]
+    [evidence_inline] = [
+        inline
+        for inline in report_admin.get_inline_instances(request)
+        if inline.model is ResultReportEvidence
+    ]
+    field = evidence_inline.get_formset(request).form.base_fields["file"]
 
     with pytest.raises(ValidationError) as caught:
-        field.clean(SimpleUploadedFile("ke-hoach.xlsx", xlsm()))
+        field.clean(SimpleUploadedFile("anh.xlsx", xlsm()))
     assert caught.value.code == "office_macros"

@@ -43,6 +43,7 @@ READS = [
 # POST-only views. "302+" is a redirect after the change was made; a bare 302 changed nothing.
 WRITES = [
     ("submit", S.DRAFT, ("302+", 404, 404, 404, 404, 403, "302+")),
+    ("withdraw", S.SUBMITTED, ("302+", 404, 404, 404, 404, 403, "302+")),
     ("approve", S.SUBMITTED, (403, 403, "302+", "302+", 404, 403, "302+")),
     ("return", S.SUBMITTED, (403, 403, "302+", "302+", 404, 403, "302+")),
     ("reopen", S.APPROVED, (403, 403, "302+", "302+", 404, 403, "302+")),
@@ -56,6 +57,7 @@ ACTION_TARGETS = {
     "approve": S.APPROVED,
     "return": S.RETURNED,
     "reopen": S.REOPENED,
+    "withdraw": S.DRAFT,
 }
 
 
@@ -164,7 +166,16 @@ GET_ONLY = [
     ("review-queue", None),
     ("completeness", None),
 ]
-POST_ONLY = ["submit", "approve", "return", "reopen", "carry-over", "bulk-approve", "remind"]
+POST_ONLY = [
+    "submit",
+    "withdraw",
+    "approve",
+    "return",
+    "reopen",
+    "carry-over",
+    "bulk-approve",
+    "remind",
+]
 
 
 @pytest.mark.parametrize("who", ["secretary_a", "officer"])

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from doanthanhnien import extensions
 from doanthanhnien.models import Unit, User
 
 DEMO_PASSWORD = "DoanHaTinh@2020"
@@ -50,7 +51,9 @@ class Command(BaseCommand):
                 unit = demo_unit(where)
                 user = self.account(username, role, unit, last_name, first_name)
                 self.stdout.write(f"  {username} ({user.get_role_display()}, {unit.name})")
-            self.seed_programme()
+            # The programme apps add their demo data (registered in their AppConfig.ready()).
+            for seed in extensions.demo_seeders():
+                seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {DEMO_PASSWORD}"))
 
     def account(self, username, role, unit, last_name, first_name) -> User:
@@ -82,8 +85,3 @@ class Command(BaseCommand):
         if changed:
             user.save()
         return user
-
-    def seed_programme(self):
-        from models_registry.demo import seed_programme
-
-        seed_programme(stdout=self.stdout)

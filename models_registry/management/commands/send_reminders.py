@@ -23,5 +23,9 @@ class Command(BaseCommand):
         if period_year is None:
             raise CommandError(f"No open programme year {year}.")
         units = grassroots_units(user=None, period_year=period_year)
-        sent = reminders_send(year=year, units=units)
-        self.stdout.write(f"{sent} reminder e-mails sent for {year}.")
+        result = reminders_send(year=year, units=units)
+        self.stdout.write(f"{result.mails} reminder e-mails sent for {year}.")
+        if result.without_email:
+            self.stdout.write(
+                f"{result.without_email} unions have no secretary with an e-mail address."
+            )
