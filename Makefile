@@ -41,11 +41,12 @@ lint: $(VENV)/.dev
 # Refresh the Vietnamese catalogue after changing source strings (needs GNU gettext),
 # then translate the new entries and run `make messages` again to compile.
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var --ignore=test-artifacts
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 bench: $(VENV)/.dev
 	$(PY) manage.py bench
+	$(PY) manage.py bench_reports
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache

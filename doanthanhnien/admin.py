@@ -1,8 +1,11 @@
+from datetime import date
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
@@ -10,6 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from . import services
 from .forms import DATE_FORMFIELD_OVERRIDES
 from .models import Unit, UnitSuccession, User
+from .selectors import unit_for_code
 
 # The admin speaks as the portal, not as "Django administration".
 admin.site.site_header = _("Support for disadvantaged youth: system administration")
@@ -18,7 +22,8 @@ admin.site.index_title = _("System administration")
 
 
 class UnitByCodeWidget(widgets.ForeignKeyWidget):
-    """A parent named by its code; when a code was reused, the most recent unit wins."""
+    """A unit named by its code, resolved for the year of the row (its ``valid_from``) or, for
+    rows without one (accounts), the current year — codes are reused after a reorganisation."""
 
     def __init__(self):
         super().__init__(Unit, "code")
@@ -26,10 +31,20 @@ class UnitByCodeWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         if not value:
             return None
-        unit = Unit.objects.filter(code=str(value).strip()).order_by("-valid_from").first()
+        unit = unit_for_code(str(value), _row_year(row))
         if unit is None:
             raise ValueError(_("No union has the code %(code)s.") % {"code": value})
         return unit
+
+
+def _row_year(row) -> int:
+    raw = (row or {}).get("valid_from")
+    if isinstance(raw, date):
+        return raw.year
+    try:
+        return date.fromisoformat(str(raw).strip()[:10]).year
+    except ValueError:
+        return timezone.localdate().year
 
 
 class UnitResource(resources.ModelResource):

@@ -11,6 +11,26 @@ from .scoping import Perm, scoped
 from .text import fold
 
 
+def unit_for_code(code: str, year: int) -> Unit | None:
+    """The unit that held official ``code`` in ``year`` (one query).
+
+    Codes are reused after a reorganisation (the new Phường Thành Sen has the code of the
+    former Phường Nam Hà), so a code alone is ambiguous. When two units held the code during the
+    year (2025: Nam Hà until 30/06, Thành Sen from 01/07), the one holding it at the end of the
+    year wins — the unit whose figures the year's summary is about.
+    """
+    code = str(code).strip()
+    if not code:
+        return None
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return (
+        Unit.objects.filter(code=code, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
 def unit_ancestors(*, unit: Unit) -> list[Unit]:
     """The chain from the root down to ``unit``'s parent, in one query."""
     ids = unit.ancestor_ids

@@ -37,3 +37,11 @@ class SessionRefreshMiddleware:
         if stale or session.modified:
             session[REFRESHED_AT] = now
         return response
+
+
+def stamp_on_login(sender, request, user, **kwargs):
+    """A log-in writes the session anyway: stamp it then, so the first page view after it does
+    not write it again (connected in ``apps.py``)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[REFRESHED_AT] = int(timezone.now().timestamp())

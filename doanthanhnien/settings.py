@@ -181,7 +181,10 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first; then the Vietnamese the project gives to strings of Django's
+# admin, django-axes and django-import-export that lack it (kept apart so that makemessages,
+# which only sees the project's own sources, does not drop them).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-packages"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -222,6 +225,22 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # Forms take one or two files; many files in one request could fill the temporary directory.
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# Official summary reports (Hướng dẫn 29-HD/TWĐTN-VP): page margins in millimetres as
+# "top,bottom,left,right", and the document number: "blank" leaves "Số: …-BC/…" for hand
+# numbering, "register" takes the next number of the union's yearly register.
+_margins = env_list("REPORT_MARGINS_MM", ["20", "20", "30", "20"])
+try:
+    REPORT_MARGINS_MM = dict(
+        zip(("top", "bottom", "left", "right"), map(int, _margins), strict=True)
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "REPORT_MARGINS_MM must be four integers: top,bottom,left,right"
+    ) from exc
+REPORT_NUMBERING = env_str("REPORT_NUMBERING", "blank")
+if REPORT_NUMBERING not in ("blank", "register"):
+    raise ImproperlyConfigured("REPORT_NUMBERING must be 'blank' or 'register'.")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("users/", include(account_patterns)),
     path("registry/", include("models_registry.urls")),
     path("library/", include("models_registry.library_urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

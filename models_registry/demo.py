@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from doanthanhnien.models import Unit, User
+from doanthanhnien.selectors import unit_for_code
 
 from .models import (
     ModelCategory,
@@ -131,7 +132,7 @@ def _seed_2020_2022(*, stdout) -> None:
                 "report_deadline": date(year, 12, 15),
             },
         )
-    district = Unit.objects.filter(code="444").order_by("valid_from").first()
+    district = unit_for_code("444", 2022)
     if district is None:
         return
     officer = User.objects.filter(username="demo_huyen").first()

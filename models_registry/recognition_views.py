@@ -25,6 +25,7 @@ from .recognition_forms import (
 )
 from .report_views import IMAGE_TYPES
 from .services import may_own_models
+from .workflow_views import take_action
 
 PAGE_SIZE = 50
 
@@ -177,20 +178,13 @@ def recognition_detail(request, pk):
 @login_required
 @require_POST
 def recognition_action(request, pk, action):
-    step = services.RECOGNITION_WORKFLOW.get(action)
-    if step is None:
-        raise Http404
-    recognition = get_object_or_404(
-        scoped(request.user, Recognition.objects.all(), step.perm), pk=pk
+    return take_action(
+        request,
+        spec=services.RECOGNITION_WORKFLOW,
+        pk=pk,
+        action=action,
+        detail="registry:recognition-detail",
     )
-    reason = request.POST.get("reason", "")[:2000]
-    try:
-        workflow.transition(recognition, action, actor=request.user, reason=reason)
-    except workflow.InvalidTransition as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, step.done)
-    return redirect("registry:recognition-detail", pk=pk)
 
 
 # --- Commendations -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from doanthanhnien.scoping import Perm, scoped, user_may
 from . import report_selectors, report_services, selectors, workflow
 from .models import Registration, ResultReport
 from .report_forms import EvidenceForm, ReportQueueForm, ResultReportForm
+from .workflow_views import take_action
 
 MAX_MB = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 
@@ -158,18 +159,13 @@ def report_detail(request, pk):
 @login_required
 @require_POST
 def report_action(request, pk, action):
-    step = report_services.REPORT_WORKFLOW.get(action)
-    if step is None:
-        raise Http404
-    report = get_object_or_404(scoped(request.user, ResultReport.objects.all(), step.perm), pk=pk)
-    reason = request.POST.get("reason", "")[:2000]
-    try:
-        workflow.transition(report, action, actor=request.user, reason=reason)
-    except workflow.InvalidTransition as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, step.done)
-    return redirect("registry:report-detail", pk=pk)
+    return take_action(
+        request,
+        spec=report_services.REPORT_WORKFLOW,
+        pk=pk,
+        action=action,
+        detail="registry:report-detail",
+    )
 
 
 # --- Evidence ---------------------------------------------------------------------------------

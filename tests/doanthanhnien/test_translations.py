@@ -16,8 +16,6 @@ import pytest
 from django.conf import settings
 
 LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
-PO = LC_MESSAGES / "django.po"
-MO = LC_MESSAGES / "django.mo"
 
 # %(name)s, %(count)d, %s … (but not a literal "%%").
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifeEgGxXoc%]")
@@ -96,16 +94,28 @@ def parse_po(text: str) -> list[Entry]:
     return entries
 
 
-@pytest.fixture(scope="module")
-def entries():
-    assert PO.exists(), f"{PO} is missing: run `make messages` and translate the catalogue"
-    return parse_po(PO.read_text(encoding="utf-8"))
+# The project's catalogue, and the one with its Vietnamese for strings of the packages it uses
+# (Django's admin, django-axes, django-import-export) that have none.
+CATALOGUES = [LC_MESSAGES, Path(settings.BASE_DIR) / "locale-packages" / "vi" / "LC_MESSAGES"]
+
+
+@pytest.fixture(scope="module", params=CATALOGUES, ids=["project", "packages"])
+def catalogue(request):
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def compiled():
-    assert MO.exists(), f"{MO} is missing: run `make messages` to compile the catalogue"
-    with open(MO, "rb") as handle:
+def entries(catalogue):
+    po = catalogue / "django.po"
+    assert po.exists(), f"{po} is missing: run `make messages` and translate the catalogue"
+    return parse_po(po.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def compiled(catalogue):
+    mo = catalogue / "django.mo"
+    assert mo.exists(), f"{mo} is missing: run `make messages` to compile the catalogue"
+    with open(mo, "rb") as handle:
         return gettext.GNUTranslations(handle)
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from doanthanhnien import extensions
 from doanthanhnien.models import Unit, User
+from doanthanhnien.selectors import unit_for_code
 
 DEMO_PASSWORD = "DoanHaTinh@2020"
 OLD_TREE = date(2020, 1, 1)  # the tree of 2020 – 30/06/2025, where the 2020–2022 demo lives
@@ -33,7 +34,9 @@ def demo_unit(where) -> Unit:
     if first == SUCCESSOR_OF:
         former = Unit.objects.get(code=second, valid_from=OLD_TREE)
         return former.succeeded_by.get(valid_from=NEW_TREE)
-    return Unit.objects.get(code=first, valid_from=second)
+    # One resolver for codes (they are reused after the reorganisation): the unit that held
+    # the code in the first year of its tree.
+    return unit_for_code(first, second.year)
 
 
 class Command(BaseCommand):

@@ -94,6 +94,7 @@ class Command(BaseCommand):
         "database (var/bench.sqlite3 unless --database-url); writes docs/bench.md."
     )
     requires_system_checks = []
+    child_command = "bench"  # the command the child process runs (reports has its own)
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -146,7 +147,7 @@ class Command(BaseCommand):
         subprocess.run([*run, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
         child = [
             *run,
-            "bench",
+            self.child_command,
             "--child",
             f"--scale={options['scale']}",
             f"--repeat={options['repeat']}",

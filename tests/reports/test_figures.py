@@ -1,0 +1,122 @@
+"""The hand-computed fixture (see conftest): selectors, dashboard, PDF and workbook agree."""
+
+import pytest
+from django.urls import reverse
+
+from reports.selectors import Span, summary
+
+from .helpers import header_row, pdf_text, total_row, workbook
+
+pytestmark = pytest.mark.django_db
+
+Y2022 = Span(2022, 2022)
+
+
+def test_district_figures_by_hand(programme, tree):
+    s = summary(root=tree["district"], span=Y2022)
+    t = s.total
+    assert (t.grassroots, t.grassroots_done, t.share) == (2, 1, 50.0)
+    assert (t.registered, t.submitted, t.approved, t.awaiting, t.late) == (3, 2, 1, 1, 1)
+    assert (t.planned_youth, t.planned_budget) == (9, 3_000_000)
+    assert s.target_share == 100 and not s.reached
+    rows = {r.name: r for r in s.grassroots}
+    assert rows["Đoàn xã Hương Trà"].done and not rows["Đoàn xã Hương Trạch"].done
+    assert rows["Đoàn xã Hương Trạch"].figures.registered == 1
+    assert {g.code: g.planned for g in s.groups if g.planned} == {1: 5, 3: 4}
+    assert {c.code: c.models for c in s.categories if c.models} == {1: 1}
+
+
+def test_province_rolls_up_per_district(programme, tree):
+    s = summary(root=tree["province"], span=Y2022)
+    assert (s.total.grassroots, s.total.grassroots_done, s.total.share) == (3, 2, 66.7)
+    assert (s.total.registered, s.total.approved, s.total.planned_youth) == (4, 2, 15)
+    assert s.total.planned_budget == 7_000_000
+    children = {r.name: r.figures for r in s.children}
+    assert set(children) == {"Huyện đoàn Hương Khê", "Huyện đoàn Thạch Hà"}
+    assert children["Huyện đoàn Hương Khê"].approved == 1
+    assert children["Huyện đoàn Thạch Hà"].planned_youth == 6
+    assert s.children_differ
+
+
+def test_extension_columns_are_absent_not_zero(programme, tree):
+    s = summary(root=tree["district"], span=Y2022)
+    keys = [c.key for c in s.columns]
+    assert "approved" in keys
+    for key in ("reported", "recognised", "supported", "supported_female", "mobilised"):
+        assert key not in keys
+        assert getattr(s.total, key) is None
+
+
+def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tree, officer):
+    client.force_login(officer)
+    district = tree["district"]
+    page = client.get(reverse("reports:dashboard"), {"unit": district.pk, "span": "2022"})
+    assert page.status_code == 200
+    s = page.context["s"]
+    html = page.content.decode()
+    assert 'id="kpi-share">50,0 %' in html
+    assert 'id="kpi-approved">1<' in html
+    assert 'id="kpi-youth">9<' in html
+    assert "3.000.000" in html
+
+    pdf = client.get(reverse("reports:summary", args=["444", "2022", "pdf"]))
+    text = " ".join(pdf_text(pdf.content).split())
+    assert "có 2 Đoàn cơ sở" in text
+    assert "1 Đoàn cơ sở có mô hình được duyệt, đạt 50,0% (chỉ tiêu 100%)" in text
+    assert "đã đăng ký: 3; đã gửi duyệt: 2; đã được duyệt: 1; đang chờ duyệt: 1; nộp muộn: 1" in (
+        text
+    )
+    assert "dự kiến hỗ trợ theo các mô hình đã duyệt: 9 người; kinh phí dự kiến: 3.000.000" in (
+        text
+    )
+
+    book = workbook(client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content)
+    sheet = book["Tổng hợp"]
+    _row, labels = header_row(sheet)
+    total = dict(zip(labels, total_row(sheet), strict=True))
+    assert total["Đoàn cơ sở"] == "Tổng cộng"
+    for column in s.columns:
+        assert total[column.doc_label] == getattr(s.total, column.key)
+    assert total["Đã duyệt"] == 1
+    assert total["Số TTN dự kiến hỗ trợ"] == 9
+    assert total["Đạt chỉ tiêu"] == "1/2"
+    groups = book["Theo nhóm đối tượng"]
+    _row, labels = header_row(groups)
+    assert total_row(groups)[-1] == 9
+    resources = book["Nguồn lực"]
+    assert total_row(resources)[-1] == 3_000_000
+    assert resources.cell(resources.max_row, 4).number_format == "#,##0"
+    models = book["Danh sách mô hình"]
+    assert models.max_row - header_row(models)[0] == 3  # one row per registration
+
+
+def test_workbook_structure(client, programme, officer):
+    client.force_login(officer)
+    book = workbook(client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content)
+    assert book.sheetnames == ["Tổng hợp", "Danh sách mô hình", "Theo nhóm đối tượng", "Nguồn lực"]
+    for sheet in book.worksheets:
+        number, labels = header_row(sheet)
+        assert sheet["A1"].value == "HUYỆN ĐOÀN HƯƠNG KHÊ" and sheet["A1"].font.b
+        assert all(sheet.cell(number, i).font.b for i in range(1, len(labels) + 1))
+        assert sheet.auto_filter.ref.startswith(f"A{number}:")
+        assert sheet.column_dimensions["B"].width > 8
+    models = book["Danh sách mô hình"]
+    number, labels = header_row(models)
+    start = labels.index("Ngày gửi duyệt") + 1
+    assert models.cell(number + 1, labels.index("Năm") + 1).value == 2022
+    assert models.cell(number + 1, start).is_date or models.cell(number + 1, start).value is None
+
+
+def test_formula_looking_names_stay_text(client, programme, officer, tree):
+    for name in ("+84 912 345 678", "-1 mô hình", "@lệnh"):
+        programme["a1"].support_model.__class__.objects.filter(
+            pk=programme["a1"].support_model.pk
+        ).update(name=name)
+        client.force_login(officer)
+        content = client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content
+        sheet = workbook(content)["Danh sách mô hình"]
+        cells = [c for row in sheet.iter_rows() for c in row if c.value == name]
+        assert cells and all(c.data_type == "s" for c in cells)
+    sheet = workbook(content)["Danh sách mô hình"]
+    formula = [c for row in sheet.iter_rows() for c in row if c.value == "=SUM(A1:A9)"]
+    assert formula and all(c.data_type == "s" for c in formula)
