@@ -2,7 +2,8 @@
 
 The core app (units, accounts, the home page) must not import the programme app: dependencies
 point one way. Instead a programme app registers, in its ``AppConfig.ready()``, a panel for the
-home page (a template and a function giving its context) and a seeder for ``seed_demo``.
+home page and one for a unit's page (a template and a function giving its context) and a seeder
+for ``seed_demo``.
 """
 
 from collections.abc import Callable
@@ -16,6 +17,7 @@ class HomePanel:
 
 
 _home_panels: list[HomePanel] = []
+_unit_panels: list[HomePanel] = []
 _demo_seeders: list[Callable[..., None]] = []
 
 
@@ -30,6 +32,24 @@ def home_panels(*, user, params) -> dict:
     context, templates = {}, []
     for panel in _home_panels:
         context.update(panel.context(user=user, params=params))
+        templates.append(panel.template)
+    context["panel_templates"] = templates
+    return context
+
+
+def register_unit_panel(*, template: str, context: Callable[..., dict]) -> None:
+    """A panel on a unit's page: ``context(user=, unit=, params=)``. A ``day`` in its context
+    (the reference day of the year it shows) chooses which unions below the page lists."""
+    panel = HomePanel(template=template, context=context)
+    if panel not in _unit_panels:
+        _unit_panels.append(panel)
+
+
+def unit_panels(*, user, unit, params) -> dict:
+    """The registered unit-page panels' templates (in order) and their merged context."""
+    context, templates = {}, []
+    for panel in _unit_panels:
+        context.update(panel.context(user=user, unit=unit, params=params))
         templates.append(panel.template)
     context["panel_templates"] = templates
     return context

@@ -136,3 +136,16 @@ class UnitForm(FilterForm):
     """The ``unit`` a link preselects (e.g. "Create an account" from a unit's page)."""
 
     unit = IdField(required=False)
+
+
+class UnitPageForm(FilterForm):
+    """``retired=1`` on a unit's page (and the home page): list the unions below that are not in
+    operation in the year shown too."""
+
+    retired = forms.TypedChoiceField(
+        required=False,
+        choices=[("0", "0"), ("1", "1")],
+        coerce=lambda value: value == "1",
+        empty_value=False,
+        initial=False,
+    )

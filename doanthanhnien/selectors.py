@@ -61,15 +61,23 @@ def unit_counts_by_kind(*, unit: Unit) -> list[dict]:
     )
 
 
-def unit_children(*, unit: Unit) -> list[Unit]:
-    """Direct children, each with the number of grassroots unions below it (two queries).
+def _valid_on(day: date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def unit_children(*, unit: Unit, day: date | None = None, retired: bool = False) -> list[Unit]:
+    """Direct children valid on ``day`` (default today), or all of them with ``retired``,
+    each with the number of grassroots unions below it (two queries).
 
     The counts come from one scan of the subtree's paths grouped by the child segment: a
     correlated LIKE subquery per child cannot use the path index (see docs/bench.md).
     """
+    children = unit.children.all()
+    if not retired:
+        children = children.filter(_valid_on(day or timezone.localdate()))
     children = list(
-        unit.children.annotate(users_count=Count("users", distinct=True)).order_by(
-            "valid_to", "name_sort"
+        children.annotate(users_count=Count("users", distinct=True)).order_by(
+            "valid_to", "name_sort", "code", "pk"
         )
     )
     below: dict[str, int] = {}
@@ -88,19 +96,27 @@ def unit_children(*, unit: Unit) -> list[Unit]:
     return children
 
 
-def unit_page(*, unit: Unit, user: User) -> dict:
+def unit_page(*, unit: Unit, user: User, day: date | None = None, retired: bool = False) -> dict:
     """Everything a unit's page shows: its place in the tree, what it came from or became,
-    the unions below it. Units outside the user's subtree are named but not linked."""
+    the unions below it valid on ``day`` (all of them with ``retired``). Units outside the
+    user's subtree are named but not linked."""
     ancestors = unit_ancestors(unit=unit)
     successors = list(unit.succeeded_by.all())
     predecessors = list(unit.formed_from.all())
     named = [u.pk for u in (*ancestors, *successors, *predecessors)]
     linkable = set(scoped(user, Unit.objects.filter(pk__in=named)).values_list("pk", flat=True))
+    children = unit_children(unit=unit, day=day, retired=retired)
+    hidden = 0 if retired else unit.children.count() - len(children)
     return {
         "unit": unit,
         "ancestors": ancestors,
         "counts": unit_counts_by_kind(unit=unit),
-        "children": unit_children(unit=unit),
+        "children": children,
+        "show_retired": retired,
+        "hidden_children": hidden,
+        # The column is left out when every child is itself grassroots (the province after
+        # 2025): a column of zeros says nothing.
+        "children_have_units": any(c.grassroots_below for c in children),
         "successors": successors,
         "predecessors": predecessors,
         "linkable": linkable,

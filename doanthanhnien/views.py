@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import extensions, selectors, services
-from .filters import PageForm, UnitForm
+from .filters import PageForm, UnitForm, UnitPageForm
 from .forms import AccountCreateForm, AccountSearchForm
 from .models import Unit, User
 from .roles import manageable_roles, may_manage_account
@@ -33,11 +33,19 @@ def healthz(request):
 @require_GET
 def home(request):
     user = request.user
+    # The programme's own widgets: what to do this year, the KPI, the review backlog. They
+    # come first: the year they show ("day") decides which unions below are listed.
+    panels = extensions.home_panels(user=user, params=request.GET)
     context = {}
     if user.unit_id:
-        context = selectors.unit_page(unit=user.unit, user=user)
-    # The programme's own widgets: what to do this year, the KPI, the review backlog.
-    context.update(extensions.home_panels(user=user, params=request.GET))
+        # The unions below as they are in the year shown, retired ones only on request.
+        context = selectors.unit_page(
+            unit=user.unit,
+            user=user,
+            day=panels.get("day"),
+            retired=UnitPageForm(request.GET).values()["retired"],
+        )
+    context.update(panels)
     return render(request, "doanthanhnien/home.html", context)
 
 
@@ -45,9 +53,16 @@ def home(request):
 @require_GET
 def unit_detail(request, pk):
     unit = get_object_or_404(scoped(request.user, Unit.objects.select_related("parent")), pk=pk)
-    return render(
-        request, "doanthanhnien/unit_detail.html", selectors.unit_page(unit=unit, user=request.user)
+    # The programme's part: the year picker and, above grassroots level, the unit's KPI.
+    panels = extensions.unit_panels(user=request.user, unit=unit, params=request.GET)
+    context = selectors.unit_page(
+        unit=unit,
+        user=request.user,
+        day=panels.get("day"),
+        retired=UnitPageForm(request.GET).values()["retired"],
     )
+    context.update(panels)
+    return render(request, "doanthanhnien/unit_detail.html", context)
 
 
 @login_required

@@ -14,10 +14,13 @@ class ModelsRegistryConfig(AppConfig):
         from . import recognition_services, report_services, services  # noqa: F401
         from .demo import seed_programme
         from .library_demo import seed_library
-        from .views import home_panel_context
+        from .views import home_panel_context, unit_panel_context
 
         extensions.register_home_panel(
             template="models_registry/_home_panels.html", context=home_panel_context
+        )
+        extensions.register_unit_panel(
+            template="models_registry/_unit_programme.html", context=unit_panel_context
         )
         extensions.register_demo_seeder(seed_programme)
         # After the programme: it recognises models of the reports seeded there.

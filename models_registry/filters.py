@@ -57,6 +57,30 @@ class ReviewQueueFilterForm(YearForm):
         return cls(data)
 
 
+class CompletenessFilterForm(YearForm):
+    """The completeness page: the union whose child unions are listed, and the page."""
+
+    unit = IdField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, initial=1)
+
+    def query_string(self) -> str:
+        """The valid filters but the page, URL-encoded (for the pagination links)."""
+        values = self.values()
+        params = QueryDict(mutable=True)
+        for name in ("year", "unit"):
+            if name in self.data and values[name] is not None:
+                params[name] = values[name]
+        return params.urlencode()
+
+
+class RemindForm(YearForm):
+    """A "Remind" button of the completeness page: every union without a submission under
+    ``within`` (default: the officer's area), or the one union ``unit`` of a row."""
+
+    within = IdField(required=False)
+    unit = IdField(required=False)
+
+
 class BulkApproveForm(forms.Form):
     """The ticked registrations; the page's filters come back in ``params``, read apart with
     ``ReviewQueueFilterForm.from_query_string`` so that they never block the approval."""

@@ -1,13 +1,17 @@
 """Reads for the programme. Aggregation happens in SQL; query counts do not grow with data."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
     Count,
     Exists,
+    FilteredRelation,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -15,9 +19,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, Replace
+from django.db.models.functions import Concat, Replace, StrIndex, Substr
+from django.urls import reverse
 from django.utils import timezone
 
+from doanthanhnien.filters import as_id
 from doanthanhnien.models import Unit
 from doanthanhnien.scoping import Perm, scoped, user_may
 from doanthanhnien.text import fold
@@ -29,6 +35,7 @@ from .models import (
     ModelStep,
     PeriodYear,
     Registration,
+    ReminderLog,
     SupportModel,
     TargetGroup,
 )
@@ -186,13 +193,45 @@ def grassroots_units(*, user, period_year: PeriodYear) -> QuerySet:
     )
 
 
+# Progress of the KPI, judged against the target and the time of year (see kpi_tone).
+TONE_REACHED = "reached"  # at or above the target
+TONE_ON_TRACK = "on-track"  # below the target, but where the calendar says it should be
+TONE_BEHIND = "behind"  # below where it should be by now, deadline still ahead
+TONE_LATE = "late"  # the registration deadline has passed below the target
+TONE_NOT_STARTED = "not-started"  # the programme year has not begun
+
+
+def kpi_tone(*, share: float, target_share: int, period_year: PeriodYear, today=None) -> str:
+    """How the KPI stands: not "red below 100 %" but against the share the calendar expects.
+
+    Registrations are due by the year's registration deadline; until then the expected share
+    grows in a straight line from 0 on 1 January to the target on the deadline.
+    """
+    today = today or timezone.localdate()
+    if share >= target_share:
+        return TONE_REACHED
+    start = date(period_year.year, 1, 1)
+    deadline = period_year.registration_deadline
+    if today < start:
+        return TONE_NOT_STARTED
+    if today > deadline:
+        return TONE_LATE
+    span = max((deadline - start).days, 1)
+    expected = target_share * (today - start).days / span
+    return TONE_ON_TRACK if share >= expected else TONE_BEHIND
+
+
 @dataclass
-class Completeness:
-    rows: list
+class Figures:
+    """The KPI of one part of the tree for one year: how many grassroots unions must register,
+    how many have enough approved models, how many have nothing at all."""
+
     total: int
     done: int
+    without_any: int
     target_share: int
     min_models: int
+    tone: str = TONE_NOT_STARTED
 
     @property
     def share(self) -> float:
@@ -202,45 +241,279 @@ class Completeness:
     def reached(self) -> bool:
         return self.total > 0 and self.share >= self.target_share
 
-    @property
-    def without_any(self) -> int:
-        return sum(1 for r in self.rows if r.total == 0)
+
+def _registrations_of_year(period_year: PeriodYear, **filters) -> QuerySet:
+    return Registration.objects.filter(unit=OuterRef("pk"), year=period_year.year, **filters)
 
 
-def completeness(*, user, period_year: PeriodYear) -> Completeness:
-    """Each grassroots union with its registrations per status, laggards first (one query)."""
+def _figure_aggregates(period_year: PeriodYear) -> dict:
+    """Total, done and without_any over a queryset of units, as conditional counts against two
+    uncorrelated subqueries on the year's registrations: the database reads those once (a
+    hashed subplan on PostgreSQL) instead of once per union, and no union rows are built."""
     year = period_year.year
-    in_year = Q(registrations__year=year)
-    units = (
-        grassroots_units(user=user, period_year=period_year)
-        .select_related("parent")
-        .annotate(
-            total=Count("registrations", filter=in_year),
-            **{
-                f"n_{status}": Count(
-                    "registrations", filter=in_year & Q(registrations__status=status)
-                )
-                for status in S.values
-            },
-        )
-        .order_by("n_approved", "total", "name_sort")
+    approved_enough = (
+        Registration.objects.filter(year=year, status=S.APPROVED)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=period_year.min_models_per_unit)
+        .values("unit")
     )
-    rows = list(units)
-    done = sum(1 for u in rows if u.n_approved >= period_year.min_models_per_unit)
-    return Completeness(
-        rows=rows,
-        total=len(rows),
-        done=done,
+    registered = Registration.objects.filter(year=year).order_by().values("unit")
+    return {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(pk__in=approved_enough)),
+        "without_any": Count("pk", filter=~Q(pk__in=registered)),
+    }
+
+
+def _figures(units: QuerySet, period_year: PeriodYear) -> Figures:
+    counts = units.aggregate(**_figure_aggregates(period_year))
+    figures = Figures(
+        **counts,
         target_share=period_year.target_share,
         min_models=period_year.min_models_per_unit,
     )
+    figures.tone = kpi_tone(
+        share=figures.share, target_share=figures.target_share, period_year=period_year
+    )
+    return figures
+
+
+def _under(units: QuerySet, level: Unit | None) -> QuerySet:
+    return units if level is None else units.filter(path__startswith=level.path)
+
+
+def completeness_figures(*, user, period_year: PeriodYear, level: Unit | None = None) -> Figures:
+    """The three figures of the home card and the unit page, asked of the database (one query):
+    no row set is built. ``level`` narrows to a part of the user's tree."""
+    units = _under(grassroots_units(user=user, period_year=period_year), level)
+    return _figures(units, period_year)
+
+
+def laggard_names(*, user, period_year: PeriodYear, limit: int = 10) -> list[str]:
+    """The first ``limit`` grassroots unions with no registration at all this year."""
+    units = grassroots_units(user=user, period_year=period_year).filter(
+        ~Exists(_registrations_of_year(period_year))
+    )
+    return list(units.order_by("name_sort", "code", "pk").values_list("name", flat=True)[:limit])
+
+
+# Row states of a grassroots union in completeness, named after what they say.
+STATE_DONE = "done"  # enough approved models
+STATE_SUBMITTED = "submitted"  # something awaits review
+STATE_RETURNED = "returned"  # something was returned or reopened and is not resubmitted
+STATE_DRAFT = "draft"  # only drafts
+STATE_NONE = "none"  # nothing registered
+
+
+@dataclass
+class UnitRow:
+    """One grassroots union's line of the completeness page, ready to print."""
+
+    pk: int
+    code: str
+    name: str
+    counts: dict
+    total: int
+    state: str
+    queue_url: str
+    last_reminded: date | None = None
+
+    @property
+    def n_approved(self) -> int:
+        return self.counts[S.APPROVED]
+
+    @property
+    def may_be_reminded(self) -> bool:
+        # Exactly the unions services.units_without_submission mails.
+        return self.counts[S.SUBMITTED] == 0 and self.counts[S.APPROVED] == 0
+
+
+@dataclass
+class ChildRow:
+    """One child union's roll-up: the KPI of the grassroots unions below it."""
+
+    pk: int
+    code: str
+    name: str
+    figures: Figures
+    drill_url: str
+
+
+@dataclass
+class Completeness:
+    figures: Figures
+    level: Unit | None
+    trail: list  # the units from the user's own down to ``level``, for the breadcrumb
+    children: list  # ChildRow per upper child union with grassroots unions below it
+    page: Page  # UnitRow per grassroots union directly under ``level``
+
+    @property
+    def rows(self) -> list:
+        return self.page.object_list
+
+    # The figures, under the names the page and the tests use.
+    total = property(lambda self: self.figures.total)
+    done = property(lambda self: self.figures.done)
+    without_any = property(lambda self: self.figures.without_any)
+    share = property(lambda self: self.figures.share)
+    reached = property(lambda self: self.figures.reached)
+    target_share = property(lambda self: self.figures.target_share)
+    min_models = property(lambda self: self.figures.min_models)
+
+
+COMPLETENESS_PAGE_SIZE = 50
+
+
+def completeness_level(*, user, value) -> Unit | None:
+    """The union whose children the completeness page lists: one asked for in ``value`` when
+    it lies in the user's tree and has unions below it, else the user's own (None: the whole
+    country, for an administrator without a union). Raises Unit.DoesNotExist outside."""
+    own = getattr(user, "unit", None)
+    wanted = as_id(value) if value else None
+    if wanted is None or (own is not None and wanted == own.pk):
+        return own
+    level = scoped(user, Unit.objects.exclude(kind__in=Unit.GRASSROOTS_KINDS)).get(pk=wanted)
+    return level
+
+
+def _state(counts: dict, min_models: int) -> str:
+    if counts[S.APPROVED] >= min_models:
+        return STATE_DONE
+    if counts[S.SUBMITTED]:
+        return STATE_SUBMITTED
+    if counts[S.RETURNED] or counts[S.REOPENED]:
+        return STATE_RETURNED
+    if counts[S.DRAFT]:
+        return STATE_DRAFT
+    return STATE_NONE
+
+
+def _child_rows(units: QuerySet, level: Unit | None, period_year: PeriodYear, url) -> list:
+    """Roll up the grassroots unions below ``level`` (but not directly under it) by the child
+    of ``level`` they lie under: one grouped query over the path prefix, one for the names."""
+    prefix_length = len(level.path) if level is not None else 1
+    # "/1/14/230/" under "/1/": the segment after the prefix up to its "/" is the child, 14.
+    rest = Substr("path", prefix_length + 1)
+    child = Substr(rest, 1, StrIndex(rest, Value("/")) - 1)
+    if level is not None:
+        below = units.exclude(parent=level).exclude(pk=level.pk)
+    else:
+        below = units.exclude(parent=None)
+    grouped = (
+        below.annotate(child=child)
+        .order_by()
+        .values("child")
+        .annotate(**_figure_aggregates(period_year))
+    )
+    by_child = {int(row.pop("child")): row for row in grouped}
+    names = Unit.objects.filter(pk__in=by_child).order_by("name_sort", "code", "pk")
+    rows = []
+    for unit in names.only("pk", "code", "name"):
+        figures = Figures(
+            **by_child[unit.pk],
+            target_share=period_year.target_share,
+            min_models=period_year.min_models_per_unit,
+        )
+        figures.tone = kpi_tone(
+            share=figures.share, target_share=figures.target_share, period_year=period_year
+        )
+        rows.append(ChildRow(unit.pk, unit.code, unit.name, figures, url(unit.pk)))
+    # Furthest behind first; equal shares by name (already the order of ``names``).
+    rows.sort(key=lambda r: (r.figures.share, -r.figures.without_any))
+    return rows
+
+
+def completeness(
+    *, user, period_year: PeriodYear, level: Unit | None = None, page=None
+) -> Completeness:
+    """Completeness of the grassroots unions under ``level`` (default: the user's union) for
+    the year: its KPI, one roll-up row per child union with unions below it (districts before
+    July 2025) and one row per grassroots union directly under it (communes of a district, or
+    of the province after 2025), laggards first, paginated. A fixed number of queries."""
+    if level is None:
+        level = getattr(user, "unit", None)
+    year = period_year.year
+    units = _under(grassroots_units(user=user, period_year=period_year), level)
+    figures = _figures(units, period_year)
+
+    page_url = reverse("registry:completeness")
+    queue_url = reverse("registry:review-queue")
+    children = _child_rows(
+        units, level, period_year, lambda pk: f"{page_url}?year={year}&unit={pk}"
+    )
+
+    in_year = FilteredRelation("registrations", condition=Q(registrations__year=year))
+    # A secretary's page lists the union itself.
+    direct = (
+        units.filter(Q(parent=level) | Q(pk=level.pk))
+        if level is not None
+        else units.filter(parent=None)
+    )
+    listed = (
+        direct.annotate(in_year=in_year)
+        .annotate(
+            total=Count("in_year"),
+            **{f"n_{st}": Count("in_year", filter=Q(in_year__status=st)) for st in S.values},
+        )
+        # The final tie-break (code, pk) makes equal counts and names come back in one order.
+        .order_by("n_approved", "total", "name_sort", "code", "pk")
+        .values("pk", "code", "name", "total", *(f"n_{st}" for st in S.values))
+    )
+    paginated = Paginator(listed, COMPLETENESS_PAGE_SIZE).get_page(page)
+    rows = []
+    for row in paginated.object_list:
+        counts = {st: row[f"n_{st}"] for st in S.values}
+        rows.append(
+            UnitRow(
+                pk=row["pk"],
+                code=row["code"],
+                name=row["name"],
+                counts=counts,
+                total=row["total"],
+                state=_state(counts, period_year.min_models_per_unit),
+                queue_url=f"{queue_url}?year={year}&status=&unit={row['pk']}",
+            )
+        )
+    if rows:
+        reminded = dict(
+            ReminderLog.objects.filter(unit__in=[r.pk for r in rows], year=year)
+            .values("unit")
+            .annotate(last=Max("sent_on"))
+            .values_list("unit", "last")
+        )
+        for r in rows:
+            r.last_reminded = reminded.get(r.pk)
+    paginated.object_list = rows
+    return Completeness(
+        figures=figures,
+        level=level,
+        trail=_trail(user=user, level=level),
+        children=children,
+        page=paginated,
+    )
+
+
+def _trail(*, user, level: Unit | None) -> list:
+    """The units from the user's own union down to ``level`` (excluded), to climb back up."""
+    if level is None:
+        return []
+    own = getattr(user, "unit", None)
+    ids = level.ancestor_ids
+    if own is not None:
+        if own.pk not in ids:
+            return []
+        ids = ids[ids.index(own.pk) :]
+    by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids).only("pk", "name")}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 @dataclass
 class QueueFilters:
     year: int | None = None
     status: str = ""
-    unit: int | None = None
+    unit: Unit | None = None  # a union in the user's tree: its whole subtree is listed
     category: int | None = None
     target_group: int | None = None
     q: str = ""
@@ -256,7 +529,7 @@ def queue_filters(*, user, params) -> tuple[QueueFilters, PeriodYear | None, lis
     filters = QueueFilters(
         year=period_year.year if period_year else None,
         status=values["status"],
-        unit=values["unit"],
+        unit=queue_unit(user=user, value=values["unit"]),
         category=values["category"],
         target_group=values["target_group"],
         q=values["q"],
@@ -279,8 +552,8 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet:
         qs = qs.filter(year=filters.year)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    if filters.unit:
-        qs = qs.filter(unit_id=filters.unit)
+    if filters.unit is not None:
+        qs = qs.filter(unit__path__startswith=filters.unit.path)
     if filters.category:
         qs = qs.filter(support_model__category_id=filters.category)
     if filters.target_group:
@@ -294,7 +567,7 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet:
         qs = _ranked_by_whole_words(qs, words)
         order.insert(0, "search_rank")
     return (
-        qs.select_related("support_model__category", "unit__parent", "period_year__period")
+        qs.select_related("support_model__category", "unit", "period_year__period")
         .prefetch_related("support_model__target_groups")
         .order_by(*order)
     )
@@ -331,12 +604,45 @@ def waiting_count(*, user, period_year: PeriodYear) -> int:
     return review_queue(user=user, filters=filters).count()
 
 
-def queue_choices(*, user) -> dict:
+def queue_unit(*, user, value) -> Unit | None:
+    """The union the queue is filtered on, when ``value`` names one in the user's tree."""
+    wanted = as_id(value) if value else None
+    if wanted is None:
+        return None
+    return scoped(user, Unit.objects.filter(pk=wanted)).first()
+
+
+def _children_valid_on(*, user, parent: Unit | None, day: date) -> list[Unit]:
+    units = scoped(user, Unit.objects.filter(parent=parent)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        valid_from__lte=day,
+        kind__in=(*Unit.GRASSROOTS_KINDS, *Unit.UPPER_KINDS),
+    )
+    return list(units.order_by("name_sort", "code", "pk"))
+
+
+def queue_choices(*, user, period_year: PeriodYear | None, unit: Unit | None = None) -> dict:
+    """Filter choices of the review queue. Unions are offered a level at a time — the child
+    unions of the user's union valid in the year, and the children of the chosen one — never
+    every grassroots union of the tree (10,583 options for the country)."""
+    day = period_year.reference_day if period_year else timezone.localdate()
+    base = getattr(user, "unit", None)
+    top = _children_valid_on(user=user, parent=base, day=day)
+    focus = None
+    if unit is not None:
+        focus = unit.parent if unit.is_grassroots else unit
+        if focus is not None and (focus == base or (base and base.pk not in focus.ancestor_ids)):
+            focus = None
+    focus_choices = []
+    if focus is not None:
+        # A district chosen in a year it no longer existed shows the communes of its last day.
+        if not focus.is_valid_on(day):
+            day = focus.valid_to if focus.valid_to and focus.valid_to < day else focus.valid_from
+        focus_choices = _children_valid_on(user=user, parent=focus, day=day)
     return {
-        # Labelled with Unit.choice_label: the same name in both trees shows its years.
-        "units": scoped(user, Unit.objects.filter(kind__in=Unit.GRASSROOTS_KINDS)).order_by(
-            "name_sort", "valid_from"
-        ),
+        "unit_choices": top,
+        "unit_focus": focus,
+        "unit_focus_choices": focus_choices,
         "categories": ModelCategory.objects.all(),
         "target_groups": TargetGroup.objects.all(),
         "statuses": S.choices,
@@ -519,7 +825,10 @@ def home_panels(*, user, year: int | None = None) -> dict:
     period_year, years = resolve_period_year(user=user, value=year)
     if period_year is None:
         return {"programme": None}
-    panels = {"programme": {"period_year": period_year, "years": years}}
+    panels = {
+        "programme": {"period_year": period_year, "years": years},
+        "day": period_year.reference_day,
+    }
     unit = user.unit
     if unit.is_grassroots:
         panels["programme"]["mine"] = unit_year_status(
@@ -534,12 +843,36 @@ def home_panels(*, user, year: int | None = None) -> dict:
             user=user, unit=unit, period_year=period_year
         )
     else:
-        stats = completeness(user=user, period_year=period_year)
-        panels["programme"]["completeness"] = stats
+        # Three figures and ten names, asked of the database: no completeness row set.
+        panels["programme"]["completeness"] = completeness_figures(
+            user=user, period_year=period_year
+        )
         panels["programme"]["waiting"] = waiting_count(user=user, period_year=period_year)
         panels["programme"]["reports_waiting"] = report_selectors.waiting_reports(
             user=user, year=period_year.year
         )
-        panels["programme"]["laggards"] = [r for r in stats.rows if r.total == 0][:10]
+        panels["programme"]["laggards"] = laggard_names(user=user, period_year=period_year)
     panels["programme"]["is_reviewer"] = user_may(user, Perm.REVIEW)
+    return panels
+
+
+def unit_panels(*, user, unit: Unit, year: int | None = None) -> dict:
+    """The programme's part of a unit's page for ``year`` (None: the default year): the year
+    picker and, for a union with grassroots unions below it, their KPI (one aggregate query)
+    with a link to its completeness."""
+    period_year, years = resolve_period_year(user=user, value=year)
+    if period_year is None:
+        return {}
+    if year is None and not unit.is_valid_on(period_year.reference_day):
+        # A retired district opens on its last year, not on an empty current one.
+        period_year = next((y for y in years if unit.is_valid_on(y.reference_day)), period_year)
+    panels = {"programme": {"period_year": period_year, "years": years}}
+    panels["day"] = period_year.reference_day
+    if not unit.is_grassroots:
+        panels["programme"]["kpi"] = completeness_figures(
+            user=user, period_year=period_year, level=unit
+        )
+        panels["programme"]["completeness_url"] = (
+            f"{reverse('registry:completeness')}?year={period_year.year}&unit={unit.pk}"
+        )
     return panels

@@ -489,13 +489,18 @@ class ReminderResult:
     without_email: int
 
 
-def reminders_send_by(*, actor, period_year: PeriodYear) -> ReminderResult:
-    """The "Remind" button: an upper-union officer reminds the unions in their area."""
+def reminders_send_by(*, actor, period_year: PeriodYear, within=None, unit=None) -> ReminderResult:
+    """The "Remind" buttons: an upper-union officer reminds the unions in their area, those
+    under ``within`` (a union of that area), or the one union ``unit`` of a completeness row."""
     if not user_may(actor, Perm.REVIEW):
         raise PermissionDenied
     if not period_year.period.is_open:
         raise RegistrationError(_("This period is closed."))
     units = selectors.grassroots_units(user=actor, period_year=period_year)
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
+    if unit is not None:
+        units = units.filter(pk=unit.pk)
     return reminders_send(year=period_year.year, units=units, actor=actor)
 
 

@@ -23,7 +23,13 @@ from . import (
     services,
     workflow,
 )
-from .filters import BulkApproveForm, ReasonForm, ReviewQueueFilterForm
+from .filters import (
+    BulkApproveForm,
+    CompletenessFilterForm,
+    ReasonForm,
+    RemindForm,
+    ReviewQueueFilterForm,
+)
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
 
@@ -466,7 +472,7 @@ def review_queue(request):
         "queue_query": params,
         "may_review": user_may(request.user, Perm.REVIEW),
         "reviewable": selectors.reviewable_ids(user=request.user, registrations=page),
-        **selectors.queue_choices(user=request.user),
+        **selectors.queue_choices(user=request.user, period_year=period_year, unit=filters.unit),
     }
     return render(request, "models_registry/review_queue.html", context)
 
@@ -511,26 +517,62 @@ def review_bulk_approve(request):
 @require_GET
 def completeness(request):
     period_year, context = _year_context(request)
+    form = CompletenessFilterForm(request.GET)
+    values = form.values()
+    try:
+        level = selectors.completeness_level(user=request.user, value=values["unit"])
+    except Unit.DoesNotExist as error:
+        raise Http404 from error
     if period_year is not None:
-        context["stats"] = selectors.completeness(user=request.user, period_year=period_year)
+        context["stats"] = selectors.completeness(
+            user=request.user, period_year=period_year, level=level, page=values["page"]
+        )
     context["may_remind"] = user_may(request.user, Perm.REVIEW)
+    context["level_param"] = level.pk if level and level != request.user.unit else None
+    if context["level_param"]:
+        context["keep"] = [("unit", level.pk)]
+    context["params"] = form.query_string()
     return render(request, "models_registry/completeness.html", context)
 
 
 @login_required
 @require_POST
 def completeness_remind(request):
-    year = YearForm(request.POST).values()["year"]
+    """Remind the unions without a submission: every one under the page's union, or the one
+    union of a row ("unit")."""
+    values = RemindForm(request.POST).values()
+    year = values["year"]
     period_year = next(
         (y for y in selectors.programme_years(user=request.user) if y.year == year), None
     )
     if period_year is None:
         raise Http404
+    back = reverse("registry:completeness") + f"?year={period_year.year}"
+    within = selectors.queue_unit(user=request.user, value=values["within"])
+    if within is not None and within != request.user.unit:
+        back += f"&unit={within.pk}"
+    unit = None
+    if request.POST.get("unit"):
+        unit = selectors.queue_unit(user=request.user, value=values["unit"])
+        if unit is None:
+            raise Http404
     try:
-        result = services.reminders_send_by(actor=request.user, period_year=period_year)
+        result = services.reminders_send_by(
+            actor=request.user, period_year=period_year, within=within, unit=unit
+        )
     except services.RegistrationError as error:
         messages.error(request, error.message)
-        return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
+        return redirect(back)
+    if unit is not None and not result.mails and not result.without_email:
+        messages.warning(
+            request,
+            _(
+                "No reminder sent to %(name)s: it has submitted, was already reminded today, "
+                "or has no secretary with an e-mail address."
+            )
+            % {"name": unit.name},
+        )
+        return redirect(back)
     if result.mails or not result.without_email:
         messages.success(
             request,
@@ -553,10 +595,16 @@ def completeness_remind(request):
             )
             % {"n": result.without_email},
         )
-    return redirect(reverse("registry:completeness") + f"?year={period_year.year}")
+    return redirect(back)
 
 
 def home_panel_context(*, user, params) -> dict:
     """The programme's panel on the core home page (registered in ``apps.py``): the year comes
     from the query string through a form, so a bad value falls back to the default year."""
     return selectors.home_panels(user=user, year=YearForm(params).values()["year"])
+
+
+def unit_panel_context(*, user, unit, params) -> dict:
+    """The programme's panel on a unit's page (registered in ``apps.py``): the year picker and,
+    above grassroots level, the unit's KPI; the year read through a form as on the home page."""
+    return selectors.unit_panels(user=user, unit=unit, year=YearForm(params).values()["year"])

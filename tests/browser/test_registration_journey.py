@@ -105,6 +105,7 @@ def test_register_return_fix_approve_counts_as_done(
     assert registration.status == Registration.Status.APPROVED
     huyen.goto(f"{base}/registry/completeness/?year=2022")
     row = huyen.locator("tr[data-unit='18550']")
-    assert row.locator("td").nth(5).inner_text().strip() == "1"
+    assert row.get_attribute("data-state") == "done"
+    assert row.locator("td").nth(6).inner_text().strip() == "1"  # approved registrations
     assert row.locator(".text-bg-success").count() == 1
     _shot(huyen, "5-completeness")

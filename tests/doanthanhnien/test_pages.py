@@ -87,7 +87,7 @@ def test_the_home_page_shows_counts_with_vietnamese_grouping(client, province):
 
     response = client.get(HOME)
 
-    assert '<td class="num">1.001</td>' in response.text
+    assert 'data-label="Đoàn cơ sở">1.001</td>' in response.text
 
 
 def _home_queries(client, user):

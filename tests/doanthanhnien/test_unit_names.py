@@ -119,6 +119,11 @@ def test_the_account_form_and_the_review_queue_use_that_label(ha_tinh, client):
     assert "Đoàn xã Xuân Lộc (2020–2025)" in labels
     assert "Đoàn xã Xuân Lộc (from 2025)" in labels
 
+    # The queue offers a level of the tree at a time: today the province's new communes, and
+    # the old commune under the retired district once that district is chosen.
     client.force_login(admin)
     page = client.get("/registry/review/").content.decode()
-    assert page.count("Đoàn xã Xuân Lộc (") == 2
+    assert page.count("Đoàn xã Xuân Lộc (") == 1
+    old = Unit.objects.get(name="Đoàn xã Xuân Lộc", valid_to__isnull=False)
+    page = client.get("/registry/review/", {"unit": old.parent_id}).content.decode()
+    assert "Đoàn xã Xuân Lộc (2020–2025)" in page

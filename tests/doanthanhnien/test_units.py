@@ -282,7 +282,7 @@ def test_a_scoped_query_costs_the_same_for_the_province_as_for_a_district(ha_tin
 
 def test_children_carry_their_grassroots_counts(ha_tinh):
     province = Unit.objects.get(code="42")
-    rows = {unit.code: unit for unit in selectors.unit_children(unit=province)}
+    rows = {unit.code: unit for unit in selectors.unit_children(unit=province, retired=True)}
 
     assert rows["444"].grassroots_below == 21
     assert sum(rows[code].grassroots_below for code in rows if len(code) == 3) == 216
@@ -341,3 +341,31 @@ def test_moving_a_district_deepens_its_whole_subtree(tree):
         tree["commune_b"],
         tree["commune_c"],
     }
+
+
+@pytest.mark.parametrize(
+    ("day", "districts", "communes"),
+    [(date(2022, 3, 31), 13, 0), (date(2026, 3, 31), 0, 69)],
+)
+def test_children_are_the_unions_valid_on_the_day(ha_tinh, day, districts, communes):
+    province = Unit.objects.get(code="42")
+
+    children = selectors.unit_children(unit=province, day=day)
+
+    assert sum(1 for c in children if c.kind == Unit.Kind.DISTRICT) == districts
+    assert sum(1 for c in children if c.is_grassroots) == communes
+    assert not any(c.is_retired for c in children if day.year == 2026)
+
+
+def test_the_province_home_hides_retired_unions_unless_asked(ha_tinh, client):
+    province = Unit.objects.get(code="42")
+    client.force_login(UserFactory(role="provincial", unit=province))
+
+    page = client.get("/")
+    asked = client.get("/", {"retired": "1"})
+
+    assert len(page.context["children"]) == 69
+    assert page.context["hidden_children"] == 13
+    assert not page.context["children_have_units"]  # no column of zeros
+    assert len(asked.context["children"]) == 13 + 69
+    assert asked.context["children_have_units"]

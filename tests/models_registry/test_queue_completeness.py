@@ -262,13 +262,32 @@ def test_a_higher_minimum_raises_the_bar(officer, laggards, period_year):
     assert completeness(user=officer, period_year=period_year).done == 0
 
 
-def test_the_province_sees_every_district(client, provincial_viewer, laggards):
+def test_the_province_sees_one_row_per_district(
+    client, provincial_viewer, laggards, district, other_district
+):
     client.force_login(provincial_viewer)
 
     stats = client.get(reverse("registry:completeness"), {"year": 2022}).context["stats"]
 
     assert stats.total == 5
+    assert stats.rows == []  # no commune lies directly under the province in 2022
+    rows = [(c.name, c.figures.total, c.figures.done, c.figures.without_any)
+            for c in stats.children]  # fmt: skip
+    # Furthest behind first: Thạch Hà has nothing approved, Hương Khê one union in four.
+    assert rows == [("Huyện đoàn Thạch Hà", 1, 0, 0), ("Huyện đoàn Hương Khê", 4, 1, 1)]
+    assert stats.children[1].drill_url.endswith(f"?year=2022&unit={district.pk}")
+
+
+def test_the_province_drills_down_to_a_district(client, provincial_viewer, laggards, district):
+    client.force_login(provincial_viewer)
+
+    response = client.get(reverse("registry:completeness"), {"year": 2022, "unit": district.pk})
+
+    stats = response.context["stats"]
+    assert stats.level == district
+    assert stats.total == 4
     assert stats.rows[0].name == "Đoàn xã Hương Trạch"
+    assert [u.name for u in stats.trail] == ["Tỉnh đoàn Hà Tĩnh"]
 
 
 # --- Reminders ---------------------------------------------------------------------------------
