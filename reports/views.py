@@ -115,6 +115,9 @@ def summary_download(request, code, span, fmt):
                 "total_values": s.total_values,
                 "category_total": s.approved_by_category,
                 "group_extension": s.total.supported is not None,
+                "recognised": (
+                    selectors.recognised_rows(summary=s) if s.total.recognised is not None else None
+                ),
                 "show_children": s.children_differ,
                 "n": _section_numbers(s.children_differ),
             },
@@ -127,7 +130,7 @@ def summary_download(request, code, span, fmt):
 
 def _section_numbers(with_children: bool) -> dict:
     first = 2 if with_children else 1
-    names = ("grassroots", "groups", "categories", "models")
+    names = ("grassroots", "groups", "categories", "models", "recognised")
     return {name: first + index for index, name in enumerate(names)}
 
 
