@@ -193,7 +193,7 @@ class Column:
     label: str  # on screen, translated
     doc_label: str  # in the official report and the workbook, always Vietnamese
     money: bool = False
-    extension: bool = False  # filled by result reports / recognitions once they exist
+    extension: bool = False  # filled from result reports and recognitions
 
 
 COLUMNS = [
@@ -226,6 +226,8 @@ class UnitRow:
     parent_pk: int | None = None  # grassroots rows: the child of the root it rolls up to
     formed_from: list[str] = field(default_factory=list)  # names of units rolled into it
     values: list = field(default_factory=list)  # figures in the order of Summary.columns
+    plan_values: list = field(default_factory=list)  # … of Summary.plan_columns
+    result_values: list = field(default_factory=list)  # … of Summary.result_columns
 
 
 @dataclass
@@ -276,14 +278,30 @@ class Summary:
     unit_map: dict[int, int]  # registration unit id → grassroots row id
     names: dict[int, str]  # unit id → name, for every unit in unit_map
     outside_ids: set[int] = field(default_factory=set)  # rolled-in units outside the path
-    columns: list[Column] = field(default_factory=list)  # extension columns once data exists
+    columns: list[Column] = field(default_factory=list)  # the columns whose total is not None
     total_values: list = field(default_factory=list)
+    # The same columns split in two, for a printed page too narrow for all of them at once:
+    # registrations, and results (reports and recognitions).
+    plan_columns: list[Column] = field(default_factory=list)
+    result_columns: list[Column] = field(default_factory=list)
+    total_plan_values: list = field(default_factory=list)
+    total_result_values: list = field(default_factory=list)
 
     def __post_init__(self):
         self.columns = [c for c in COLUMNS if getattr(self.total, c.key) is not None]
-        self.total_values = [getattr(self.total, c.key) for c in self.columns]
+        self.plan_columns = [c for c in self.columns if not c.extension]
+        self.result_columns = [c for c in self.columns if c.extension]
+
+        def values(figures, columns):
+            return [getattr(figures, c.key) for c in columns]
+
+        self.total_values = values(self.total, self.columns)
+        self.total_plan_values = values(self.total, self.plan_columns)
+        self.total_result_values = values(self.total, self.result_columns)
         for row in (*self.grassroots, *self.children):
-            row.values = [getattr(row.figures, c.key) for c in self.columns]
+            row.values = values(row.figures, self.columns)
+            row.plan_values = values(row.figures, self.plan_columns)
+            row.result_values = values(row.figures, self.result_columns)
 
     @property
     def reached(self) -> bool:

@@ -134,7 +134,8 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
         "Tổng số thanh thiếu niên yếu thế đã được hỗ trợ: 10 người, trong đó nữ: 5 người; "
         "nguồn lực huy động: 9.000.000 đồng."
     ) in text
-    assert "Danh sách mô hình, giải pháp được công nhận" in text
+    assert "2. Kết quả thực hiện (báo cáo kết quả, công nhận)" in text
+    assert "6. Danh sách mô hình, giải pháp được công nhận" in text
     assert RECOGNITION_NUMBER in text and "10/01/2023" in text
     assert REVOKED_NUMBER not in text and REFUSED_NUMBER not in text
     assert "Số TTN đã hỗ trợ" in text and "Nguồn lực huy động (đồng)" in text
