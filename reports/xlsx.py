@@ -160,17 +160,31 @@ class ModelListExporter(ListExporter):
 
 
 class TargetGroupExporter(ListExporter):
-    """ "Theo nhóm đối tượng": planned youth per grassroots union and target group."""
+    """ "Theo nhóm đối tượng": youth per grassroots union and target group — planned, and
+    supported with female (accepted final reports) once result reports exist."""
 
     sheet_title = "Theo nhóm đối tượng"
 
+    def _results(self) -> bool:
+        return self.summary.total.supported is not None
+
     def columns(self):
-        groups = [Col(g.short_name, 14, "number") for g in self.summary.groups]
-        return [Col("STT", 6, "number"), Col("Đoàn cơ sở", 32), *groups, Col("Tổng", 12, "number")]
+        groups = self.summary.groups
+        cols = [Col(g.short_name, 14, "number") for g in groups] + [Col("Tổng", 12, "number")]
+        if self._results():
+            cols += [Col(f"Đã hỗ trợ: {g.short_name}", 14, "number") for g in groups]
+            cols += [Col(f"Nữ: {g.short_name}", 14, "number") for g in groups]
+            cols += [Col("Tổng đã hỗ trợ", 12, "number"), Col("Tổng nữ", 12, "number")]
+        return [Col("STT", 6, "number"), Col("Đoàn cơ sở", 32), *cols]
 
     def _values(self, figures):
-        by_group = figures.planned_by_group
-        return [by_group.get(g.pk, 0) for g in self.summary.groups] + [figures.planned_youth]
+        groups = [g.pk for g in self.summary.groups]
+        values = [figures.planned_by_group.get(g, 0) for g in groups] + [figures.planned_youth]
+        if self._results():
+            values += [figures.supported_by_group.get(g, 0) for g in groups]
+            values += [figures.female_by_group.get(g, 0) for g in groups]
+            values += [figures.supported, figures.supported_female]
+        return values
 
     def iterate_rows(self):
         for index, row in enumerate(self.summary.grassroots, 1):

@@ -155,7 +155,11 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
     assert total["Nguồn lực huy động (đồng)"] == 9_000_000
     groups = book["Theo nhóm đối tượng"]
     _row, labels = header_row(groups)
-    assert total_row(groups)[-1] == 9
+    by_group = dict(zip(labels, total_row(groups), strict=True))
+    assert by_group["Tổng"] == 9
+    assert (by_group["Tổng đã hỗ trợ"], by_group["Tổng nữ"]) == (10, 5)
+    first = s.groups[0].short_name
+    assert (by_group[f"Đã hỗ trợ: {first}"], by_group[f"Nữ: {first}"]) == (6, 2)
     resources = book["Nguồn lực"]
     _row, labels = header_row(resources)
     money = dict(zip(labels, total_row(resources), strict=True))
