@@ -103,6 +103,7 @@ class Narrative:
     models: str
     youth: str
     kpi: str
+    results: str = ""  # result reports and recognitions, once they exist
 
 
 def narrative(s) -> Narrative:
@@ -127,6 +128,15 @@ def narrative(s) -> Narrative:
         f"{vn_number(t.planned_youth)} người; kinh phí dự kiến: "
         f"{vn_number(t.planned_budget)} đồng."
     )
+    results = ""
+    if t.reported is not None:
+        results = (
+            f"Số mô hình, giải pháp đã báo cáo kết quả (báo cáo tổng kết được tiếp nhận): "
+            f"{vn_number(t.reported)}; được công nhận: {vn_number(t.recognised)}. "
+            f"Tổng số thanh thiếu niên yếu thế đã được hỗ trợ: {vn_number(t.supported)} người, "
+            f"trong đó nữ: {vn_number(t.supported_female)} người; nguồn lực huy động: "
+            f"{vn_number(t.mobilised)} đồng."
+        )
     if s.target_share is None:
         kpi = f"{when} không thuộc giai đoạn thực hiện chương trình nên không tính chỉ tiêu."
     elif s.reached:
@@ -138,4 +148,4 @@ def narrative(s) -> Narrative:
             f"duyệt; còn {vn_number(missing)} Đoàn cơ sở chưa có mô hình được duyệt, cần tiếp "
             "tục đôn đốc, hướng dẫn."
         )
-    return Narrative(scope=scope, models=models, youth=youth, kpi=kpi)
+    return Narrative(scope=scope, models=models, youth=youth, kpi=kpi, results=results)

@@ -24,13 +24,24 @@ dataclasses. Every rule is computed once, here:
   ``min_models_per_unit`` approved registrations in that year; over a span it must meet it in
   every programme year of the span. The share is compared with the year's ``target_share``
   (over a span: the highest of the years' targets).
-* **Extension points (result reports and recognitions, issue 8).** ``Figures.reported``,
-  ``recognised``, ``supported``, ``supported_female`` and ``mobilised`` stay ``None`` until the
-  data exists; columns whose total is ``None`` are left out of every output (never shown as 0).
-  To fill them, add one grouped query per source in ``_result_figures`` below the
-  registration aggregates (``ResultReport`` with status ``accepted``: per-group supported counts
-  with female, money mobilised; ``Recognition`` with decision ``recognised``), keyed by
-  ``unit_id`` like the others and folded through ``unit_map`` in ``_fold``.
+* **Result reports.** Only *accepted final* reports (``ResultReport`` with kind ``final``,
+  status ``accepted``, of a year in the span) count. A registration may have an interim
+  (sơ kết) and a final (tổng kết) report; the final one covers the whole year, interim figures
+  included, so adding both would count the same youth and money twice, and an interim report
+  is not the guideline's result report (criterion (c) of recognition reads the same rule).
+  Draft, submitted and returned reports count nowhere. "Reported" counts *models* with such a
+  report in the span; youth supported (per target group, with female) and money mobilised
+  (the four sources: union funds, state budget, sponsors, people; in-kind support is valued
+  in these amounts) are summed over those reports: over a span of years, each year's report
+  adds its year.
+* **Recognitions.** "Recognised" counts *models* with a decision in force that recognises
+  them (``Recognition.scope_published()``: decision ``recognised``, status ``in_force``; a
+  revoked decision or a refusal counts nowhere) for the span: a decision for a year of the
+  span, or for a whole programme period that overlaps the span.
+* Both are keyed by ``unit_id`` and folded through ``figures_of`` like the registrations; a
+  grassroots row without reports or recognitions shows 0. The columns are still optional in
+  ``Figures`` (``None`` leaves a column out of every output), so a source that is not there
+  yet can be added the same way.
 """
 
 from __future__ import annotations
@@ -46,8 +57,11 @@ from doanthanhnien.models import Unit, UnitSuccession
 from models_registry.models import (
     ModelCategory,
     PeriodYear,
+    Recognition,
     Registration,
     RegistrationTarget,
+    ResultReport,
+    ResultReportTarget,
     TargetGroup,
 )
 
@@ -114,12 +128,15 @@ class Figures:
     models_by_category: dict[int, int] = field(default_factory=dict)
     grassroots: int = 0  # grassroots unions counted
     grassroots_done: int = 0  # … of which meet the KPI
-    # Extension points (result reports and recognitions): None until the data exists.
+    # From result reports and recognitions; None leaves the column out of every output.
     reported: int | None = None
     recognised: int | None = None
     supported: int | None = None
     supported_female: int | None = None
     mobilised: int | None = None
+    supported_by_group: dict[int, int] = field(default_factory=dict)
+    female_by_group: dict[int, int] = field(default_factory=dict)
+    mobilised_by_source: dict[str, int] = field(default_factory=dict)  # FUND_SOURCES keys
 
     def add(self, other: Figures) -> None:
         for name in _SUMMED:
@@ -128,7 +145,7 @@ class Figures:
             theirs = getattr(other, name)
             if theirs is not None:
                 setattr(self, name, (getattr(self, name) or 0) + theirs)
-        for name in ("planned_by_group", "models_by_category"):
+        for name in _DICTS:
             mine = getattr(self, name)
             for key, value in getattr(other, name).items():
                 mine[key] = mine.get(key, 0) + value
@@ -151,6 +168,21 @@ _SUMMED = (
     "grassroots_done",
 )
 _OPTIONAL = ("reported", "recognised", "supported", "supported_female", "mobilised")
+_DICTS = (
+    "planned_by_group",
+    "models_by_category",
+    "supported_by_group",
+    "female_by_group",
+    "mobilised_by_source",
+)
+# The guideline's four sources of resources mobilised: ResultReport field → label in the
+# official report and the workbook (always Vietnamese).
+FUND_SOURCES = {
+    "funds_union": "Quỹ Đoàn",
+    "funds_state": "Ngân sách nhà nước",
+    "funds_sponsors": "Nhà tài trợ",
+    "funds_people": "Nhân dân đóng góp",
+}
 
 
 @dataclass(frozen=True)
@@ -161,7 +193,7 @@ class Column:
     label: str  # on screen, translated
     doc_label: str  # in the official report and the workbook, always Vietnamese
     money: bool = False
-    extension: bool = False  # filled by result reports / recognitions once they exist
+    extension: bool = False  # filled from result reports and recognitions
 
 
 COLUMNS = [
@@ -194,6 +226,8 @@ class UnitRow:
     parent_pk: int | None = None  # grassroots rows: the child of the root it rolls up to
     formed_from: list[str] = field(default_factory=list)  # names of units rolled into it
     values: list = field(default_factory=list)  # figures in the order of Summary.columns
+    plan_values: list = field(default_factory=list)  # … of Summary.plan_columns
+    result_values: list = field(default_factory=list)  # … of Summary.result_columns
 
 
 @dataclass
@@ -217,8 +251,8 @@ class GroupRow:
     name: str
     short_name: str
     planned: int
-    supported: int | None = None  # extension point
-    supported_female: int | None = None  # extension point
+    supported: int | None = None  # None: no result reports (column left out)
+    supported_female: int | None = None
 
 
 @dataclass
@@ -244,14 +278,30 @@ class Summary:
     unit_map: dict[int, int]  # registration unit id → grassroots row id
     names: dict[int, str]  # unit id → name, for every unit in unit_map
     outside_ids: set[int] = field(default_factory=set)  # rolled-in units outside the path
-    columns: list[Column] = field(default_factory=list)  # extension columns once data exists
+    columns: list[Column] = field(default_factory=list)  # the columns whose total is not None
     total_values: list = field(default_factory=list)
+    # The same columns split in two, for a printed page too narrow for all of them at once:
+    # registrations, and results (reports and recognitions).
+    plan_columns: list[Column] = field(default_factory=list)
+    result_columns: list[Column] = field(default_factory=list)
+    total_plan_values: list = field(default_factory=list)
+    total_result_values: list = field(default_factory=list)
 
     def __post_init__(self):
         self.columns = [c for c in COLUMNS if getattr(self.total, c.key) is not None]
-        self.total_values = [getattr(self.total, c.key) for c in self.columns]
+        self.plan_columns = [c for c in self.columns if not c.extension]
+        self.result_columns = [c for c in self.columns if c.extension]
+
+        def values(figures, columns):
+            return [getattr(figures, c.key) for c in columns]
+
+        self.total_values = values(self.total, self.columns)
+        self.total_plan_values = values(self.total, self.plan_columns)
+        self.total_result_values = values(self.total, self.result_columns)
         for row in (*self.grassroots, *self.children):
-            row.values = [getattr(row.figures, c.key) for c in self.columns]
+            row.values = values(row.figures, self.columns)
+            row.plan_values = values(row.figures, self.plan_columns)
+            row.result_values = values(row.figures, self.result_columns)
 
     @property
     def reached(self) -> bool:
@@ -394,7 +444,26 @@ def summary(*, root: Unit, span: Span) -> Summary:
         .annotate(models=Count("support_model", distinct=True))
     )
 
+    scope = _scope_filter(root, outside)
+    finals = _accepted_finals(scope, span)
+    per_unit_reports = finals.values("unit_id").annotate(
+        reported=Count("registration__support_model", distinct=True),
+        **{source: Sum(source) for source in FUND_SOURCES},
+    )
+    per_group_reports = (
+        ResultReportTarget.objects.filter(report__in=finals.values("pk"))
+        .values("report__unit_id", "target_group_id")
+        .annotate(total=Sum("total"), female=Sum("female"))
+    )
+    per_unit_recognitions = (
+        _recognitions_in_force(scope, span)
+        .values("unit_id")
+        .annotate(recognised=Count("support_model", distinct=True))
+    )
+
     figures = {pk: Figures() for pk in rows}
+    for f in figures.values():  # the sources exist: a union without any shows 0
+        f.reported = f.recognised = f.supported = f.supported_female = f.mobilised = 0
 
     def figures_of(unit_id: int) -> Figures | None:
         target = unit_map.get(unit_id)  # None: a stray that counts elsewhere or not at all
@@ -417,6 +486,26 @@ def summary(*, root: Unit, span: Span) -> Summary:
             continue
         category = row["support_model__category_id"]
         f.models_by_category[category] = f.models_by_category.get(category, 0) + row["models"]
+
+    for row in per_unit_reports:
+        if (f := figures_of(row["unit_id"])) is None:
+            continue
+        f.reported += row["reported"]
+        for source in FUND_SOURCES:
+            amount = row[source] or 0
+            f.mobilised_by_source[source] = f.mobilised_by_source.get(source, 0) + amount
+            f.mobilised += amount
+    for row in per_group_reports:
+        if (f := figures_of(row["report__unit_id"])) is None:
+            continue
+        group, total, female = row["target_group_id"], row["total"] or 0, row["female"] or 0
+        f.supported_by_group[group] = f.supported_by_group.get(group, 0) + total
+        f.female_by_group[group] = f.female_by_group.get(group, 0) + female
+        f.supported += total
+        f.supported_female += female
+    for row in per_unit_recognitions:
+        if (f := figures_of(row["unit_id"])) is not None:
+            f.recognised += row["recognised"]
 
     # Per unit and year, rolled up: what the KPI and the trend need.
     registered_in: dict[tuple[int, int], int] = defaultdict(int)
@@ -464,7 +553,7 @@ def summary(*, root: Unit, span: Span) -> Summary:
             target_share=programme_years[year].target_share if known else None,
         )
 
-    total = Figures()
+    total = Figures(reported=0, recognised=0, supported=0, supported_female=0, mobilised=0)
     children_figures: dict[int, Figures] = defaultdict(Figures)
     for row in grassroots_rows:
         total.add(row.figures)
@@ -481,6 +570,10 @@ def summary(*, root: Unit, span: Span) -> Summary:
             name=g.name,
             short_name=g.short_name,
             planned=total.planned_by_group.get(g.pk, 0),
+            supported=None if total.supported is None else total.supported_by_group.get(g.pk, 0),
+            supported_female=(
+                None if total.supported is None else total.female_by_group.get(g.pk, 0)
+            ),
         )
         for g in TargetGroup.objects.order_by("code")
     ]
@@ -505,6 +598,26 @@ def summary(*, root: Unit, span: Span) -> Summary:
         names=names,
         outside_ids=outside,
     )
+
+
+def _accepted_finals(scope: Q, span: Span):
+    """The result reports that count (rule in the module docstring)."""
+    return ResultReport.objects.filter(
+        scope,
+        year__gte=span.first,
+        year__lte=span.last,
+        kind=ResultReport.Kind.FINAL,
+        status=ResultReport.Status.ACCEPTED,
+    )
+
+
+def _recognitions_in_force(scope: Q, span: Span):
+    """Decisions in force recognising a model for a year of the span or a period overlapping
+    it (rule in the module docstring)."""
+    for_span = Q(year__gte=span.first, year__lte=span.last) | Q(
+        year__isnull=True, period__start_year__lte=span.last, period__end_year__gte=span.first
+    )
+    return Recognition.objects.filter(scope, Recognition.scope_published(), for_span)
 
 
 def _child_of(root: Unit, unit: dict) -> int:
@@ -602,3 +715,51 @@ def model_rows(*, summary: Summary, approved_only: bool = False, chunk_size: int
             submitted_on=submitted_at.date() if submitted_at else None,
             late=late,
         )
+
+
+# --- The recognised models (one row per decision in force) -----------------------------------
+
+
+@dataclass
+class RecognisedRow:
+    unit: str  # the grassroots row it counts under
+    registered_by: str  # the union whose model it is
+    name: str
+    category: str
+    span: str  # "2022", or the period "2020–2025" for a decision on the whole period
+    decision_number: str
+    decision_date: date
+
+
+def recognised_rows(*, summary: Summary) -> list[RecognisedRow]:
+    """The decisions behind ``summary.total.recognised``, in the union's order (one query)."""
+    rows = (
+        _recognitions_in_force(_scope_filter(summary.root, summary.outside_ids), summary.span)
+        .order_by("unit__name_sort", "support_model__name", "decision_date", "pk")
+        .values_list(
+            "unit_id",
+            "support_model__name",
+            "support_model__category__name",
+            "year",
+            "period__start_year",
+            "period__end_year",
+            "decision_number",
+            "decision_date",
+        )
+    )
+    result = []
+    for unit_id, name, category, year, start, end, number, day in rows:
+        if unit_id not in summary.unit_map:
+            continue  # a stray: counts under another root or not at all
+        result.append(
+            RecognisedRow(
+                unit=summary.names[summary.unit_map[unit_id]],
+                registered_by=summary.names[unit_id],
+                name=name,
+                category=category,
+                span=str(year) if year else f"{start}–{end}",
+                decision_number=number,
+                decision_date=day,
+            )
+        )
+    return result

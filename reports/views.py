@@ -110,13 +110,14 @@ def summary_download(request, code, span, fmt):
                 ),
                 "narrative": document.narrative(s),
                 "models": list(selectors.model_rows(summary=s, approved_only=True)),
-                "columns": s.columns,
                 "grassroots": s.grassroots,
-                "total_values": s.total_values,
                 "category_total": s.approved_by_category,
                 "group_extension": s.total.supported is not None,
+                "recognised": (
+                    selectors.recognised_rows(summary=s) if s.total.recognised is not None else None
+                ),
                 "show_children": s.children_differ,
-                "n": _section_numbers(s.children_differ),
+                "n": _section_numbers(s.children_differ, bool(s.result_columns)),
             },
         )
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -125,10 +126,17 @@ def summary_download(request, code, span, fmt):
     return response
 
 
-def _section_numbers(with_children: bool) -> dict:
-    first = 2 if with_children else 1
-    names = ("grassroots", "groups", "categories", "models")
-    return {name: first + index for index, name in enumerate(names)}
+def _section_numbers(with_children: bool, with_results: bool) -> dict:
+    names = [
+        *(["children"] if with_children else []),
+        "grassroots",
+        *(["results"] if with_results else []),
+        "groups",
+        "categories",
+        "models",
+        *(["recognised"] if with_results else []),
+    ]
+    return {name: index for index, name in enumerate(names, 1)}
 
 
 @login_required

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .document import vn_number
-from .selectors import Summary, model_rows
+from .selectors import FUND_SOURCES, Figures, Summary, model_rows
 
 NUMBER = "#,##0"
 DATE = "DD/MM/YYYY"
@@ -160,17 +160,31 @@ class ModelListExporter(ListExporter):
 
 
 class TargetGroupExporter(ListExporter):
-    """ "Theo nhóm đối tượng": planned youth per grassroots union and target group."""
+    """ "Theo nhóm đối tượng": youth per grassroots union and target group — planned, and
+    supported with female (accepted final reports) once result reports exist."""
 
     sheet_title = "Theo nhóm đối tượng"
 
+    def _results(self) -> bool:
+        return self.summary.total.supported is not None
+
     def columns(self):
-        groups = [Col(g.short_name, 14, "number") for g in self.summary.groups]
-        return [Col("STT", 6, "number"), Col("Đoàn cơ sở", 32), *groups, Col("Tổng", 12, "number")]
+        groups = self.summary.groups
+        cols = [Col(g.short_name, 14, "number") for g in groups] + [Col("Tổng", 12, "number")]
+        if self._results():
+            cols += [Col(f"Đã hỗ trợ: {g.short_name}", 14, "number") for g in groups]
+            cols += [Col(f"Nữ: {g.short_name}", 14, "number") for g in groups]
+            cols += [Col("Tổng đã hỗ trợ", 12, "number"), Col("Tổng nữ", 12, "number")]
+        return [Col("STT", 6, "number"), Col("Đoàn cơ sở", 32), *cols]
 
     def _values(self, figures):
-        by_group = figures.planned_by_group
-        return [by_group.get(g.pk, 0) for g in self.summary.groups] + [figures.planned_youth]
+        groups = [g.pk for g in self.summary.groups]
+        values = [figures.planned_by_group.get(g, 0) for g in groups] + [figures.planned_youth]
+        if self._results():
+            values += [figures.supported_by_group.get(g, 0) for g in groups]
+            values += [figures.female_by_group.get(g, 0) for g in groups]
+            values += [figures.supported, figures.supported_female]
+        return values
 
     def iterate_rows(self):
         for index, row in enumerate(self.summary.grassroots, 1):
@@ -181,8 +195,8 @@ class TargetGroupExporter(ListExporter):
 
 
 class ResourceExporter(ListExporter):
-    """ "Nguồn lực": approved models and their planned budget (money mobilised once result
-    reports exist) per grassroots union."""
+    """ "Nguồn lực": approved models and their planned budget per grassroots union, and the
+    money mobilised (accepted final reports) by each of the guideline's four sources."""
 
     sheet_title = "Nguồn lực"
     KEYS = ("approved", "planned_budget", "mobilised")
@@ -190,18 +204,27 @@ class ResourceExporter(ListExporter):
     def _cols(self):
         return [c for c in self.summary.columns if c.key in self.KEYS]
 
+    def _by_source(self) -> bool:
+        return self.summary.total.mobilised is not None
+
     def columns(self):
         figures = [Col(c.doc_label, 18, "number") for c in self._cols()]
+        if self._by_source():
+            figures += [Col(f"{label} (đồng)", 18, "number") for label in FUND_SOURCES.values()]
         return [Col("STT", 6, "number"), Col("Đoàn cơ sở", 32), *figures]
 
+    def _values(self, figures: Figures) -> list:
+        values = [getattr(figures, c.key) for c in self._cols()]
+        if self._by_source():
+            values += [figures.mobilised_by_source.get(source, 0) for source in FUND_SOURCES]
+        return values
+
     def iterate_rows(self):
-        keys = [c.key for c in self._cols()]
         for index, row in enumerate(self.summary.grassroots, 1):
-            yield [index, row.name, *(getattr(row.figures, k) for k in keys)]
+            yield [index, row.name, *self._values(row.figures)]
 
     def total_row(self):
-        keys = [c.key for c in self._cols()]
-        return [None, "Tổng cộng", *(getattr(self.summary.total, k) for k in keys)]
+        return [None, "Tổng cộng", *self._values(self.summary.total)]
 
 
 EXPORTERS = [SummaryExporter, ModelListExporter, TargetGroupExporter, ResourceExporter]

@@ -1,10 +1,14 @@
 """The hand-computed fixture (see conftest): selectors, dashboard, PDF and workbook agree."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from reports.selectors import Span, summary
+from models_registry.models import Recognition
+from reports.selectors import FUND_SOURCES, Span, recognised_rows, summary
 
+from .conftest import RECOGNITION_NUMBER, REFUSED_NUMBER, REVOKED_NUMBER, make_recognition
 from .helpers import header_row, pdf_text, total_row, workbook
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +42,61 @@ def test_province_rolls_up_per_district(programme, tree):
     assert s.children_differ
 
 
-def test_extension_columns_are_absent_not_zero(programme, tree):
-    s = summary(root=tree["district"], span=Y2022)
-    keys = [c.key for c in s.columns]
-    assert "approved" in keys
-    for key in ("reported", "recognised", "supported", "supported_female", "mobilised"):
-        assert key not in keys
-        assert getattr(s.total, key) is None
+RESULTS = {  # reported, recognised, supported, female, mobilised (see conftest)
+    "reported": 1,
+    "recognised": 1,
+    "supported": 10,
+    "supported_female": 5,
+    "mobilised": 9_000_000,
+}
+
+
+@pytest.mark.parametrize("root", ["district", "province"])
+def test_result_figures_by_hand(programme, tree, root):
+    # The interim report, the returned final report, the revoked decision and the refusal
+    # count nowhere.
+    s = summary(root=tree[root], span=Y2022)
+    assert {key: getattr(s.total, key) for key in RESULTS} == RESULTS
+    assert [c.key for c in s.columns if c.extension] == list(RESULTS)
+    rows = {r.name: r.figures for r in s.grassroots}
+    assert rows["Đoàn xã Hương Trà"].mobilised == 9_000_000
+    for other in set(rows) - {"Đoàn xã Hương Trà"}:
+        assert {key: getattr(rows[other], key) for key in RESULTS} == dict.fromkeys(RESULTS, 0)
+    assert s.total.mobilised_by_source == {
+        "funds_union": 2_000_000,
+        "funds_state": 1_500_000,
+        "funds_sponsors": 5_000_000,
+        "funds_people": 500_000,
+    }
+    supported = {g.code: (g.supported, g.supported_female) for g in s.groups if g.supported}
+    assert supported == {1: (6, 2), 3: (4, 3)}
+    assert all(g.supported == 0 for g in s.groups if g.code not in (1, 3))
+    recognised = recognised_rows(summary=s)
+    assert [(r.registered_by, r.decision_number, r.span) for r in recognised] == [
+        ("Đoàn xã Hương Trà", RECOGNITION_NUMBER, "2022")
+    ]
+
+
+def test_a_decision_on_the_whole_period_counts_for_the_years_it_covers(programme, tree):
+    c1 = programme["c1"]
+    Recognition.objects.filter(support_model=c1.support_model).update(status="revoked")
+    whole_period = make_recognition(c1, "recognised", "20-QĐ/TĐTN")
+    Recognition.objects.filter(pk=whole_period.pk).update(year=None)
+    assert summary(root=tree["province"], span=Y2022).total.recognised == 2
+    assert summary(root=tree["province"], span=Span(2020, 2021)).total.recognised == 1
+    assert summary(root=tree["district"], span=Y2022).total.recognised == 1
+    assert summary(root=tree["province"], span=Span(2023, 2024)).total.recognised == 0
+
+
+def _table(html: str, table_id: str) -> dict:
+    """Header label → value of the total row (tfoot) of a dashboard table."""
+    table = html[html.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    strip = lambda cell: re.sub(r"<[^>]+>", "", cell).strip()  # noqa: E731
+    heads = [strip(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+    foot = table[table.index("<tfoot>") :]
+    cells = [strip(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", foot, re.S)]
+    return dict(zip(heads, cells, strict=True))
 
 
 def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tree, officer):
@@ -58,6 +110,13 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
     assert 'id="kpi-approved">1<' in html
     assert 'id="kpi-youth">9<' in html
     assert "3.000.000" in html
+    assert {key: getattr(s.total, key) for key in RESULTS} == RESULTS
+    shown = _table(html, "grassroots-table")
+    assert shown["Reported"] == "1" and shown["Recognised"] == "1"
+    assert shown["Youth supported"] == "10" and shown["of whom female"] == "5"
+    assert shown["Mobilised (đồng)"] == "9.000.000"
+    group_table = html[html.index('id="group-table"') :]
+    assert re.search(r"<td class=\"num\">6</td><td class=\"num\">2</td>", group_table)
 
     pdf = client.get(reverse("reports:summary", args=["444", "2022", "pdf"]))
     text = " ".join(pdf_text(pdf.content).split())
@@ -70,6 +129,17 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
         text
     )
 
+    assert (
+        "đã báo cáo kết quả (báo cáo tổng kết được tiếp nhận): 1; được công nhận: 1. "
+        "Tổng số thanh thiếu niên yếu thế đã được hỗ trợ: 10 người, trong đó nữ: 5 người; "
+        "nguồn lực huy động: 9.000.000 đồng."
+    ) in text
+    assert "2. Kết quả thực hiện (báo cáo kết quả, công nhận)" in text
+    assert "6. Danh sách mô hình, giải pháp được công nhận" in text
+    assert RECOGNITION_NUMBER in text and "10/01/2023" in text
+    assert REVOKED_NUMBER not in text and REFUSED_NUMBER not in text
+    assert "Số TTN đã hỗ trợ" in text and "Nguồn lực huy động (đồng)" in text
+
     book = workbook(client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content)
     sheet = book["Tổng hợp"]
     _row, labels = header_row(sheet)
@@ -80,11 +150,27 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
     assert total["Đã duyệt"] == 1
     assert total["Số TTN dự kiến hỗ trợ"] == 9
     assert total["Đạt chỉ tiêu"] == "1/2"
+    assert total["Đã báo cáo kết quả"] == 1 and total["Được công nhận"] == 1
+    assert total["Số TTN đã hỗ trợ"] == 10 and total["Trong đó nữ"] == 5
+    assert total["Nguồn lực huy động (đồng)"] == 9_000_000
     groups = book["Theo nhóm đối tượng"]
     _row, labels = header_row(groups)
-    assert total_row(groups)[-1] == 9
+    by_group = dict(zip(labels, total_row(groups), strict=True))
+    assert by_group["Tổng"] == 9
+    assert (by_group["Tổng đã hỗ trợ"], by_group["Tổng nữ"]) == (10, 5)
+    first = s.groups[0].short_name
+    assert (by_group[f"Đã hỗ trợ: {first}"], by_group[f"Nữ: {first}"]) == (6, 2)
     resources = book["Nguồn lực"]
-    assert total_row(resources)[-1] == 3_000_000
+    _row, labels = header_row(resources)
+    money = dict(zip(labels, total_row(resources), strict=True))
+    assert money["Kinh phí dự kiến (đồng)"] == 3_000_000
+    assert money["Nguồn lực huy động (đồng)"] == 9_000_000
+    assert [money[f"{label} (đồng)"] for label in FUND_SOURCES.values()] == [
+        2_000_000,
+        1_500_000,
+        5_000_000,
+        500_000,
+    ]
     assert resources.cell(resources.max_row, 4).number_format == "#,##0"
     models = book["Danh sách mô hình"]
     assert models.max_row - header_row(models)[0] == 3  # one row per registration
