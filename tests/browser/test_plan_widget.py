@@ -8,6 +8,7 @@ from django.utils import translation
 from doanthanhnien.models import User
 from models_registry.models import Registration
 from tests.factories import (
+    PDF_BYTES,
     TEST_PASSWORD,
     ModelCategoryFactory,
     PeriodFactory,
@@ -47,7 +48,7 @@ def test_choose_replace_and_remove_a_plan_on_a_phone(
     settings.UPLOAD_MAX_BYTES = 4096
     page = browser_page
     plan = tmp_path / "Kế hoạch Hương Trà.pdf"
-    plan.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    plan.write_bytes(PDF_BYTES)  # a real PDF: uploads are checked by their content
     big = tmp_path / "Ảnh quá lớn.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b" " * 5000)
     log_in(page, "bithu", TEST_PASSWORD)
