@@ -285,8 +285,13 @@ def recognition_periods() -> QuerySet:
 
 
 def default_period(*, user, periods) -> Period | None:
-    """The latest period that has started (a recognition comes at the end of one)."""
+    """The latest period that has started and in which the user's union existed (a recognition
+    comes at the end of one; a district union retired in 2025 keeps its 2020–2022 period)."""
+    from .selectors import unit_years
+
     this_year = timezone.localdate().year
+    first, last = unit_years(getattr(user, "unit", None))
+    periods = [p for p in periods if p.start_year <= last and p.end_year >= first] or list(periods)
     started = [p for p in periods if p.start_year <= this_year]
     return started[0] if started else (periods[-1] if periods else None)
 

@@ -46,7 +46,7 @@ S = Registration.Status
 # --- The programme year a page works on ------------------------------------------------------
 
 
-def _unit_years(unit: Unit | None) -> tuple[int, int]:
+def unit_years(unit: Unit | None) -> tuple[int, int]:
     if unit is None:
         return (0, 9999)
     return (unit.valid_from.year, unit.valid_to.year if unit.valid_to else 9999)
@@ -54,7 +54,7 @@ def _unit_years(unit: Unit | None) -> tuple[int, int]:
 
 def programme_years(*, user) -> list[PeriodYear]:
     """Programme years the user can choose from, newest first (one query)."""
-    first, last = _unit_years(getattr(user, "unit", None))
+    first, last = unit_years(getattr(user, "unit", None))
     return list(
         PeriodYear.objects.select_related("period")
         .filter(year__gte=first, year__lte=last)

@@ -26,8 +26,13 @@ class SummaryPickerForm(forms.Form):
     of the user's subtree (a commune reached by drilling down) is accepted too.
     """
 
+    # Optional: a bookmarked "?span=2022" means the user's own union.
     unit = forms.TypedChoiceField(
-        label=_("Union"), coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Union"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     span = forms.ChoiceField(
         label=_("Year or period"), widget=forms.Select(attrs={"class": "form-select"})
@@ -56,6 +61,7 @@ class SummaryPickerForm(forms.Form):
         unit_pk = self.user.unit_id
         span_text = default_span
         if self.is_bound and self.is_valid():
-            unit_pk, span_text = self.cleaned_data["unit"], self.cleaned_data["span"]
+            unit_pk = self.cleaned_data["unit"] or self.user.unit_id
+            span_text = self.cleaned_data["span"]
         unit = scoped(self.user, Unit.objects.all()).filter(pk=unit_pk).first()
         return unit, (Span.parse(span_text) if span_text else None)

@@ -4,6 +4,7 @@ unit pages, and read costs that do not grow with the data (issue 7)."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -109,6 +110,7 @@ def test_equal_counts_and_names_come_back_in_code_order(officer, district_units,
 
 def test_the_page_names_columns_after_what_they_count(client, officer, district_units, english):
     client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # read the English source strings
 
     page = client.get(reverse("registry:completeness"), {"year": 2022}).content.decode()
 

@@ -4,6 +4,7 @@ that need them, and permission checked before state. Each test failed on the cod
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -139,6 +140,7 @@ def test_the_page_warns_about_unions_without_a_secretary_email(
 ):
     UserFactory(role=User.Role.SECRETARY, unit=commune_a, email="")
     client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # read the English source strings
 
     response = client.post(reverse("registry:completeness-remind"), {"year": 2022})
 

@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from models_registry.models import Recognition
 from reports.selectors import FUND_SOURCES, Span, recognised_rows, summary
@@ -112,9 +114,12 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
     assert "3.000.000" in html
     assert {key: getattr(s.total, key) for key in RESULTS} == RESULTS
     shown = _table(html, "grassroots-table")
-    assert shown["Reported"] == "1" and shown["Recognised"] == "1"
-    assert shown["Youth supported"] == "10" and shown["of whom female"] == "5"
-    assert shown["Mobilised (đồng)"] == "9.000.000"
+    with translation.override("vi"):  # the page speaks Vietnamese, the default language
+        head = {key: gettext(key) for key in ("Reported", "Recognised", "Youth supported",
+                                              "of whom female", "Mobilised (đồng)")}  # fmt: skip
+    assert shown[head["Reported"]] == "1" and shown[head["Recognised"]] == "1"
+    assert shown[head["Youth supported"]] == "10" and shown[head["of whom female"]] == "5"
+    assert shown[head["Mobilised (đồng)"]] == "9.000.000"
     group_table = html[html.index('id="group-table"') :]
     assert re.search(r"<td class=\"num\">6</td><td class=\"num\">2</td>", group_table)
 
