@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from doanthanhnien.models import Unit
 
 from .models import MAX_DONG, MAX_YOUTH, ResultReport
-from .uploads import ALLOWED_HELP
+from .uploads import ALLOWED_HELP, DocumentField
 
 DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"}
@@ -144,7 +144,8 @@ class ResultReportForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Photo or document"))
+    # The content checks, the accepted types and the size the page checks before sending.
+    file = DocumentField(label=_("Photo or document"))
     caption = forms.CharField(label=_("Caption"), required=False, max_length=255)
     consent_confirmed = forms.BooleanField(
         label=_("The people shown (or their guardians) agreed to publication"), required=False

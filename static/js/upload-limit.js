@@ -47,6 +47,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll('input[type="file"][data-max-bytes]').forEach(function (input) {
+      // The portal's own file widget (file-input.js) says it in its own words.
+      if (input.closest("[data-file-input]")) {
+        return;
+      }
       input.addEventListener("change", function () {
         if (!check(input)) {
           input.reportValidity();

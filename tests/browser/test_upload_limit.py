@@ -1,4 +1,5 @@
-"""The page refuses a file over the size limit before sending it (static/js/upload-limit.js)."""
+"""The page refuses a file over the size limit before sending it (static/js/upload-limit.js);
+the plan has its own widget, tested in test_plan_widget.py."""
 
 import pytest
 
@@ -7,6 +8,8 @@ from tests.factories import (
     ModelCategoryFactory,
     PeriodFactory,
     PeriodYearFactory,
+    RegistrationFactory,
+    ResultReportFactory,
     SupportModelFactory,
     TargetGroupFactory,
     UnitFactory,
@@ -26,14 +29,20 @@ def test_a_file_over_the_limit_is_stopped_on_the_page(
     settings.MEDIA_ROOT = tmp_path
     commune = UnitFactory()
     UserFactory(username="bithu", unit=commune)
-    PeriodYearFactory(period=PeriodFactory(start_year=2020, end_year=2022), year=2022)
+    period_year = PeriodYearFactory(period=PeriodFactory(start_year=2020, end_year=2022), year=2022)
     model = SupportModelFactory(
         unit=commune, category=ModelCategoryFactory(code=1), target_groups=[TargetGroupFactory()]
     )
+    report = ResultReportFactory(
+        registration=RegistrationFactory(
+            support_model=model, period_year=period_year, status="approved"
+        )
+    )
     page = log_in(browser_page, "bithu", TEST_PASSWORD)
-    url = f"{live_server.url}/registry/models/{model.pk}/register/"
+    # The evidence of a result report: a plain file input under the generic check.
+    url = f"{live_server.url}/registry/reports/{report.pk}/"
     page.goto(url)
-    field = page.locator("#id_plan_document")
+    field = page.locator("#id_file")
     assert field.get_attribute("data-max-bytes") == "2048"
 
     field.set_input_files(
@@ -44,10 +53,10 @@ def test_a_file_over_the_limit_is_stopped_on_the_page(
     assert message == field.get_attribute("data-too-big")
     assert message.startswith("Tệp") or message.startswith("The file")
     assert page.locator(".upload-too-big").inner_text() == message
-    page.click("button[name='save']")
+    page.click(f"form[action$='/reports/{report.pk}/evidence/'] button")
     page.wait_for_timeout(300)
     assert page.url == url  # nothing was sent
-    assert model.registrations.count() == 0
+    assert report.evidence.count() == 0
 
     field.set_input_files(
         {"name": "ke-hoach.pdf", "mimeType": "application/pdf", "buffer": b"0" * 1024}
