@@ -63,7 +63,10 @@ def recognition_queue(request):
     periods, period, year = _period_and_year(request)
     context = {"periods": periods, "period": period, "year": year}
     if period is not None:
-        form = RecognitionQueueForm(request.GET, periods=periods, period=period)
+        # The picker shows the period in force, also when it is the default one.
+        data = request.GET.copy()
+        data["period"] = str(period.pk)
+        form = RecognitionQueueForm(data, periods=periods, period=period)
         filters = selectors.QueueFilters(
             period=period,
             year=year,
