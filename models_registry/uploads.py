@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -351,6 +351,8 @@ def _reencode(upload, data: bytes, kind: str) -> UploadedFile:
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise _too_many_pixels(width, height)
+                # A cut-off picture is damaged, whatever another library set globally.
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
                 image.load()
                 if kind == "jpeg":
                     # Turn the picture as the camera meant; the re-encode drops EXIF (with GPS).
