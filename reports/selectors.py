@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from doanthanhnien.models import Unit, UnitSuccession
@@ -521,6 +522,10 @@ def summary(*, root: Unit, span: Span) -> Summary:
         return approved_in[(pk, year)] >= programme_years[year].min_models_per_unit
 
     kpi_years = [y for y in span.years if y in programme_years]
+    formed_from: dict[int, list[str]] = defaultdict(list)  # the former unions rolled into a row
+    for former, target in unit_map.items():
+        if former != target:
+            formed_from[target].append(names[former])
     grassroots_rows = []
     for pk, unit in rows.items():
         f = figures[pk]
@@ -535,9 +540,7 @@ def summary(*, root: Unit, span: Span) -> Summary:
                 figures=f,
                 done=done,
                 parent_pk=_child_of(root, unit),
-                formed_from=sorted(
-                    names[p] for p, target in unit_map.items() if target == pk and p != pk
-                ),
+                formed_from=sorted(formed_from.get(pk, ())),
             )
         )
     grassroots_rows.sort(key=lambda r: (rows[r.pk]["name_sort"], r.code))
@@ -669,30 +672,34 @@ def model_rows(*, summary: Summary, approved_only: bool = False, chunk_size: int
         .values_list("registration_id", "target_group_id", "planned_count")
     ):
         planned[reg_id].append((group_id, count))
-    labels = dict(S.choices)
-    rows = qs.order_by("unit__name_sort", "year", "support_model__name", "pk").values_list(
-        "pk",
-        "unit_id",
-        "year",
-        "support_model__name",
-        "support_model__category__name",
-        "support_model__implementers",
-        "support_model__contact",
-        "support_model__area",
-        "support_model__partners",
-        "support_model__start_date",
-        "expected_results",
-        "planned_budget",
-        "budget_sources",
-        "status",
-        "submitted_at",
-        "is_late",
+    labels = {value: str(label) for value, label in S.choices}  # translated once, not per row
+    rows = (
+        qs.annotate(submitted_on=TruncDate("submitted_at"))
+        .order_by("unit__name_sort", "year", "support_model__name", "pk")
+        .values_list(
+            "pk",
+            "unit_id",
+            "year",
+            "support_model__name",
+            "support_model__category__name",
+            "support_model__implementers",
+            "support_model__contact",
+            "support_model__area",
+            "support_model__partners",
+            "support_model__start_date",
+            "expected_results",
+            "planned_budget",
+            "budget_sources",
+            "status",
+            "submitted_on",
+            "is_late",
+        )
     )
     for row in rows.iterator(chunk_size=chunk_size):
         if row[1] not in summary.unit_map:
             continue  # a stray: counts under another root or not at all
         (pk, unit_id, year, name, category, implementers, contact, area, partners) = row[:9]
-        (start, expected, budget, sources, status, submitted_at, late) = row[9:]
+        (start, expected, budget, sources, status, submitted_on, late) = row[9:]
         targets = planned.pop(pk, [])
         yield ModelRow(
             unit=summary.names[summary.unit_map[unit_id]],
@@ -711,8 +718,8 @@ def model_rows(*, summary: Summary, approved_only: bool = False, chunk_size: int
             planned_budget=budget,
             budget_sources=sources,
             status=status,
-            status_label=str(labels[status]),
-            submitted_on=submitted_at.date() if submitted_at else None,
+            status_label=labels[status],
+            submitted_on=submitted_on,  # the day in Vietnam (TIME_ZONE), not in UTC
             late=late,
         )
 

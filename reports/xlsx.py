@@ -1,8 +1,9 @@
 """The summary workbook: exporters yield a header and rows; one writer streams them.
 
 As in pretix's ``ListExporter``: an exporter knows its sheet's title and columns and yields
-plain rows; ``write_workbook`` renders every exporter with openpyxl in write-only mode, so rows
-go to disk as they come and a national workbook never sits in memory as cell objects. The
+plain rows; ``write_workbook`` streams every exporter's rows through the one writer
+(``sheetwriter.StreamingWorkbook``) into the zip as they come, so a national workbook never sits
+in memory. Every text is written as text, never as a formula. The
 workbook is always in Vietnamese: it is the union's official summary, like the PDF.
 """
 
@@ -10,21 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import IO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from .document import vn_number
 from .selectors import FUND_SOURCES, Figures, Summary, model_rows
-
-NUMBER = "#,##0"
-DATE = "DD/MM/YYYY"
-# A text cell starting with one of these would be read as a formula by a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@")
+from .sheetwriter import DATE, NUMBER, ColumnStyles, StreamingWorkbook, Style
 
 
 @dataclass(frozen=True)
@@ -231,99 +222,61 @@ EXPORTERS = [SummaryExporter, ModelListExporter, TargetGroupExporter, ResourceEx
 
 # --- The one writer ---------------------------------------------------------------------------
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=13)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_TITLE = Style(bold=True, size=13)
+_BOLD = Style(bold=True)
+_HEADER = Style(bold=True, wrap=True, center=True)
+_WIDE = 26  # columns at least this wide hold sentences: wrap them
 
 
-def _cell(ws, value, col: Col | None = None, *, bold: bool = False):
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        if value.startswith(FORMULA_START):
-            # openpyxl took it for a formula when assigned: force plain text.
-            cell.data_type = "s"
-        if col is not None and col.width >= 26:
-            cell.alignment = _WRAP
-    elif isinstance(value, date):
-        cell.number_format = DATE
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        cell.number_format = NUMBER
-    if bold:
-        cell.font = _BOLD
-    return cell
+def _column_styles(book: StreamingWorkbook, col: Col, *, bold: bool = False) -> ColumnStyles:
+    """The style indexes of one column for a text, a number and a date."""
+    text = (
+        book.style(Style(bold=bold, wrap=col.width >= _WIDE))
+        if bold or col.width >= _WIDE
+        else None
+    )
+    number = book.style(Style(bold=bold, number_format=NUMBER))
+    day = book.style(Style(bold=bold, number_format=DATE))
+    return (text, number, day)
 
 
-def _template(ws, col: Col):
-    """One styled cell per column, refilled row after row: openpyxl writes a row as soon as it
-    is appended, and styling a fresh cell for each value costs more than writing it."""
-    if col.kind == "number":
-        cell = WriteOnlyCell(ws)
-        cell.number_format = NUMBER
-        return cell
-    if col.kind == "date":
-        cell = WriteOnlyCell(ws)
-        cell.number_format = DATE
-        return cell
-    if col.width >= 26:
-        cell = WriteOnlyCell(ws)
-        cell.alignment = _WRAP
-        return cell
-    return None
-
-
-def _fill(ws, value, template):
-    if value is None or value == "":
-        return None  # nothing written at all
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return _cell(ws, value)  # rare: a cell of its own, forced to text
-    if template is None:
-        return value  # openpyxl's own reused cell, no style
-    template.value = value
-    return template
-
-
-def write_sheet(wb: Workbook, exporter: ListExporter) -> None:
-    ws = wb.create_sheet(exporter.sheet_title)
+def write_sheet(book: StreamingWorkbook, exporter: ListExporter) -> None:
     columns = exporter.columns()
-    # Write-only sheets take widths and panes before the first row.
-    for index, col in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = col.width
     titles = exporter.title_lines()
     header_row = len(titles) + 2
-    ws.freeze_panes = f"A{header_row + 1}"
+    sheet = book.add_sheet(exporter.sheet_title, [c.width for c in columns], freeze=header_row)
+    title, bold = book.style(_TITLE), book.style(_BOLD)
     for line_no, line in enumerate(titles):
-        title = WriteOnlyCell(ws, value=line)
-        title.font = _TITLE if line_no == 0 else _BOLD
-        if line.startswith(FORMULA_START):
-            title.data_type = "s"
-        ws.append([title])
-    ws.append([])
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=col.label)
-        cell.font = _BOLD
-        cell.alignment = _HEADER_ALIGN
-        header.append(cell)
-    ws.append(header)
+        sheet.append([line], [(title if line_no == 0 else bold, None, None)])
+    sheet.append([])
+    header = book.style(_HEADER)
+    sheet.append([c.label for c in columns], [(header, None, None)] * len(columns))
+    styles = [_column_styles(book, c) for c in columns]
     last = header_row
-    templates = [_template(ws, col) for col in columns]
     for row in exporter.iterate_rows():
-        ws.append([_fill(ws, value, t) for value, t in zip(row, templates, strict=True)])
-        last += 1
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last, header_row)}"
+        last = sheet.append(row, styles)
+    sheet.auto_filter(header_row, last)
     total = exporter.total_row()
     if total is not None:
-        ws.append([_cell(ws, v, c, bold=True) for v, c in zip(total, columns, strict=True)])
+        sheet.append(total, [_column_styles(book, c, bold=True) for c in columns])
 
 
-def write_workbook(exporters: Iterable[ListExporter], stream: IO[bytes]) -> None:
+def write_workbook(
+    exporters: Iterable[ListExporter], stream: IO[bytes], *, title: str = ""
+) -> None:
     """Stream every exporter's sheet into one workbook written to ``stream``."""
-    wb = Workbook(write_only=True)
+    book = StreamingWorkbook(stream, title=title, creator="Đoàn TNCS Hồ Chí Minh")
     for exporter in exporters:
-        write_sheet(wb, exporter)
-    wb.save(stream)
+        write_sheet(book, exporter)
+    book.close()
 
 
 def summary_workbook(summary: Summary, stream: IO[bytes]) -> None:
-    write_workbook([exporter(summary) for exporter in EXPORTERS], stream)
+    what = (
+        f"năm {summary.span.first}" if summary.span.is_year else f"giai đoạn {summary.span.label}"
+    )
+    write_workbook(
+        [exporter(summary) for exporter in EXPORTERS],
+        stream,
+        title=f"Tổng hợp mô hình hỗ trợ thanh thiếu niên yếu thế — {summary.root.name}, {what}",
+    )

@@ -211,3 +211,25 @@ def test_formula_looking_names_stay_text(client, programme, officer, tree):
     sheet = workbook(content)["Danh sách mô hình"]
     formula = [c for row in sheet.iter_rows() for c in row if c.value == "=SUM(A1:A9)"]
     assert formula and all(c.data_type == "s" for c in formula)
+
+
+def test_submission_day_is_the_day_in_vietnam(client, programme, officer):
+    """Submitted at 00:30 on 5 March in Hà Tĩnh (17:30 on 4 March UTC): the list says 05/03."""
+    from datetime import UTC, date, datetime
+
+    from models_registry.models import Registration
+
+    Registration.objects.filter(pk=programme["a1"].pk).update(
+        submitted_at=datetime(2022, 3, 4, 17, 30, tzinfo=UTC)
+    )
+    client.force_login(officer)
+    content = client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content
+    models = workbook(content)["Danh sách mô hình"]
+    number, labels = header_row(models)
+    names = [
+        models.cell(r, labels.index("Tên mô hình, giải pháp") + 1).value
+        for r in range(number + 1, models.max_row + 1)
+    ]
+    row = number + 1 + names.index(programme["a1"].support_model.name)
+    submitted = models.cell(row, labels.index("Ngày gửi duyệt") + 1).value
+    assert submitted.date() == date(2022, 3, 5)
