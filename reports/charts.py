@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 WIDTH = 360
 TEXT = "#212529"  # contrast 16:1 on white
 BAR = "#0a4ea2"  # the union's blue, as on the navigation bar
+SECOND = "#146c43"  # green: a second measure beside the blue one (7:1 on white)
 TARGET = "#b02a37"
 
 
@@ -44,22 +45,48 @@ def _wrap(text: str, width: int = 42) -> list[str]:
     return lines or [""]
 
 
-def horizontal_bars(chart_id: str, title: str, bars: list[Bar]) -> SafeString:
-    """Label lines above each bar (long Vietnamese names need the whole width on a phone)."""
-    top = max((b.value for b in bars), default=0) or 1
+def horizontal_bars(
+    chart_id: str,
+    title: str,
+    bars: list[Bar],
+    second: list[Bar] | None = None,
+    legend: tuple[str, str] = ("", ""),
+) -> SafeString:
+    """Label lines above each bar (long Vietnamese names need the whole width on a phone).
+    With ``second`` (the same labels, another measure, e.g. youth supported beside youth
+    planned) each label gets a pair of bars and the chart a legend."""
+    values = [b.value for b in bars] + [b.value for b in second or []]
+    top = max(values, default=0) or 1
     line, body, y = 16, [], 0
-    for bar in bars:
+    if second is not None:
+        for index, (name, colour) in enumerate(zip(legend, (BAR, SECOND), strict=True)):
+            x = index * WIDTH // 2
+            body.append(
+                f'<rect x="{x}" y="2" width="12" height="12" fill="{colour}"/>'
+                f'<text x="{x + 18}" y="13" fill="{TEXT}">{escape(name)}</text>'
+            )
+        y = 22
+    for index, bar in enumerate(bars):
         for text in _wrap(bar.label):
             y += line
             body.append(f'<text x="0" y="{y - 3}" fill="{TEXT}">{escape(text)}</text>')
-        length = round((WIDTH - 60) * bar.value / top)
-        body.append(
-            f'<rect x="0" y="{y + 2}" width="{max(length, 1)}" height="14" fill="{BAR}"/>'
-            f'<text x="{length + 6}" y="{y + 14}" fill="{TEXT}" font-weight="bold">'
-            f"{escape(bar.shown)}</text>"
+        pairs = [(bar, BAR)] + ([(second[index], SECOND)] if second is not None else [])
+        for shown, colour in pairs:
+            length = round((WIDTH - 60) * shown.value / top)
+            body.append(
+                f'<rect x="0" y="{y + 2}" width="{max(length, 1)}" height="14" fill="{colour}"/>'
+                f'<text x="{length + 6}" y="{y + 14}" fill="{TEXT}" font-weight="bold">'
+                f"{escape(shown.shown)}</text>"
+            )
+            y += 18
+        y += 6
+    if second is None:
+        desc = "; ".join(f"{b.label}: {b.shown}" for b in bars)
+    else:
+        desc = "; ".join(
+            f"{b.label}: {legend[0]} {b.shown}, {legend[1]} {o.shown}"
+            for b, o in zip(bars, second, strict=True)
         )
-        y += 24
-    desc = "; ".join(f"{b.label}: {b.shown}" for b in bars)
     return _svg(chart_id, title, desc, max(y, 24), body)
 
 

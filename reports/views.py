@@ -45,8 +45,15 @@ def _charts(s: selectors.Summary) -> dict:
         ),
         "groups": charts.horizontal_bars(
             "chart-groups",
-            _("Youth planned per target group"),
+            _groups_title(s),
             [charts.Bar(g.short_name, g.planned, number(g.planned)) for g in s.groups],
+            # Youth supported (accepted final reports) beside the plan, once reports exist.
+            second=(
+                None
+                if s.total.supported is None
+                else [charts.Bar(g.short_name, g.supported, number(g.supported)) for g in s.groups]
+            ),
+            legend=(_("Planned"), _("Supported")),
         ),
         "trend": charts.trend(
             "chart-trend",
@@ -56,6 +63,12 @@ def _charts(s: selectors.Summary) -> dict:
             _("target %(n)s%%") % {"n": s.target_share} if s.target_share else "",
         ),
     }
+
+
+def _groups_title(s: selectors.Summary) -> str:
+    if s.total.supported is None:
+        return _("Youth planned per target group")
+    return _("Youth planned and supported per target group")
 
 
 @login_required

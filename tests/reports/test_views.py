@@ -138,3 +138,17 @@ def test_query_counts_do_not_grow_with_the_data(client, programme, tree, provinc
     after = [_queries(client, url, params) for url, params in urls]
     assert after == before
     assert max(before) <= 30
+
+
+def test_group_chart_draws_youth_supported_beside_planned(client, programme, cast, tree):
+    """The fixture's accepted final report supported 6 youth of group 1 and 4 of group 3 (plan:
+    5 + 2 of group 1 for district 444's registrations, 4 of group 3)."""
+    client.force_login(cast["provincial_viewer"])
+    response = client.get(
+        reverse("reports:dashboard"), {"unit": tree["district"].pk, "span": "2022"}
+    )
+    chart = str(response.context["charts"]["groups"])
+    assert chart.count("<rect") == 2 + 2 * len(response.context["s"].groups)  # legend + pairs
+    group_1 = response.context["s"].groups[0]
+    assert f"{group_1.short_name}: Dự kiến {group_1.planned}, Đã hỗ trợ 6" in chart
+    assert "Số TTN yếu thế dự kiến và đã hỗ trợ theo nhóm đối tượng" in response.content.decode()
