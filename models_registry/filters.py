@@ -92,3 +92,10 @@ class ReasonForm(forms.Form):
     """The reason typed when returning or reopening a registration."""
 
     reason = forms.CharField(required=False, max_length=2000)
+
+
+class RecognitionFilterForm(YearForm):
+    """The recognition queue and report: the period (default: the one in force) and, within
+    it, one year (none: the whole period)."""
+
+    period = IdField(required=False)

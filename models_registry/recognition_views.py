@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from doanthanhnien.scoping import Perm, scoped, user_may
 from . import recognition_selectors as selectors
 from . import recognition_services as services
 from . import workflow
+from .filters import RecognitionFilterForm
 from .models import Recognition, ResultReportEvidence, SupportModel
 from .recognition_forms import (
     CommendationForm,
@@ -23,30 +24,21 @@ from .recognition_forms import (
     RecognitionDecisionForm,
     RecognitionQueueForm,
 )
-from .report_views import IMAGE_TYPES
 from .services import may_own_models
+from .uploads import stored_file_response
 from .workflow_views import take_action
 
 PAGE_SIZE = 50
 
 
-def _int(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    # Primary keys and years: anything beyond a 32-bit integer is simply not found.
-    return number if 0 < number < 2**31 else None
-
-
 def _period_and_year(request):
     """The period and year (None: the whole period) asked for, or the defaults."""
     periods = list(selectors.recognition_periods())
-    wanted = _int(request.GET.get("period"))
-    period = next((p for p in periods if p.pk == wanted), None)
+    values = RecognitionFilterForm(request.GET).values()
+    period = next((p for p in periods if p.pk == values["period"]), None)
     if period is None:
         period = selectors.default_period(user=request.user, periods=periods)
-    year = _int(request.GET.get("year"))
+    year = values["year"]
     if period is None or year not in {y.year for y in period.years.all()}:
         year = None
     return periods, period, year
@@ -272,14 +264,7 @@ def library_file(request, pk, evidence_pk):
         ),
         pk=evidence_pk,
     )
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    ext = "." + evidence.file.name.rsplit(".", 1)[-1].lower() if "." in evidence.file.name else ""
-    if ext in IMAGE_TYPES:
-        return FileResponse(handle, content_type=IMAGE_TYPES[ext], filename=evidence.original_name)
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(evidence.file, evidence.original_name, photos_inline=True)
 
 
 @login_required

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from doanthanhnien.scoping import Perm, scoped, user_may
 from . import report_selectors, report_services, selectors, workflow
 from .models import Registration, ResultReport
 from .report_forms import EvidenceForm, ReportQueueForm, ResultReportForm
+from .uploads import stored_file_response
 from .workflow_views import take_action
 
 MAX_MB = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
@@ -209,23 +209,12 @@ def evidence_delete(request, pk, evidence_pk):
     return redirect("registry:report-detail", pk=pk)
 
 
-IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
-
-
 @login_required
 @require_GET
 def evidence_file(request, pk, evidence_pk):
     report = get_object_or_404(scoped(request.user, ResultReport.objects.all()), pk=pk)
     evidence = get_object_or_404(report.evidence.all(), pk=evidence_pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    ext = "." + evidence.file.name.rsplit(".", 1)[-1].lower() if "." in evidence.file.name else ""
-    if ext in IMAGE_TYPES:
-        # Photos open in the browser; their content was checked at upload.
-        return FileResponse(handle, content_type=IMAGE_TYPES[ext], filename=evidence.original_name)
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(evidence.file, evidence.original_name, photos_inline=True)
 
 
 # --- The upper union's queue ------------------------------------------------------------------

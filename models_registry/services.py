@@ -166,8 +166,6 @@ REGISTRATION_WORKFLOW = workflow.register(
 
 # The workflow as a pipeline table, (from, to) → transition, read off the spec.
 TRANSITIONS = REGISTRATION_WORKFLOW.table()
-ACTION_TARGETS = {t.action: t.target for t in REGISTRATION_WORKFLOW.transitions}
-ACTION_PERMS = {t.action: t.perm for t in REGISTRATION_WORKFLOW.transitions}
 
 
 def next_open_year(registration: Registration) -> PeriodYear | None:

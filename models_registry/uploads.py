@@ -20,6 +20,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -472,3 +473,24 @@ class DocumentField(forms.FileField):
             "The file is larger than %(limit)s, the limit. Choose a smaller file."
         ) % {"limit": filesizeformat(limit)}
         return result
+
+
+# --- Serving what was stored ------------------------------------------------------------------
+
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def stored_file_response(stored, filename: str, *, photos_inline: bool = False) -> FileResponse:
+    """A stored upload as a download named ``filename``; 404 when the file is gone from disk.
+
+    The caller has already found ``stored`` through the scoped queryset that decides who may
+    see it. With ``photos_inline``, a photo opens in the browser (its content was checked and
+    re-encoded at upload); everything else is an attachment."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    ext = os.path.splitext(stored.name)[1].lower()
+    if photos_inline and ext in IMAGE_TYPES:
+        return FileResponse(handle, content_type=IMAGE_TYPES[ext], filename=filename)
+    return FileResponse(handle, as_attachment=True, filename=filename or stored.name)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from .filters import (
 )
 from .forms import RegistrationForm, StepFormSet, SupportModelForm
 from .models import ModelStep, Registration, SupportModel
+from .uploads import stored_file_response
 
 S = Registration.Status
 
@@ -176,13 +177,7 @@ def model_step_evidence(request, pk, step):
     )
     if not found.evidence:
         raise Http404
-    try:
-        handle = found.evidence.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=found.evidence_name or found.evidence.name
-    )
+    return stored_file_response(found.evidence, found.evidence_name)
 
 
 def _registration_form(request, *, instance=None, target_groups):
@@ -399,15 +394,7 @@ def registration_plan(request, pk):
     registration = get_object_or_404(scoped(request.user, Registration.objects.all()), pk=pk)
     if not registration.plan_document:
         raise Http404
-    try:
-        handle = registration.plan_document.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=registration.plan_document_name or registration.plan_document.name,
-    )
+    return stored_file_response(registration.plan_document, registration.plan_document_name)
 
 
 @login_required
