@@ -18,6 +18,8 @@ PAGES = [
     ("demo_tinh_duyet", "/registry/completeness/?year=2026", "completeness"),
     ("demo_tinh_duyet", "/registry/review/?year=2026&status=", "review-queue"),
     ("demo_tinh", "/", "member-unions"),
+    ("demo_huyen", "/registry/reports/?year=2021&status=", "report-queue"),
+    ("demo_admin", "/users/", "accounts"),
 ]
 
 
