@@ -131,7 +131,7 @@ def _wrk(*, port: int, path: str, cookie: str, seconds: float) -> dict:
     out = subprocess.run(  # noqa: S603
         [
             shutil.which("wrk"),
-            f"--threads={WRK_THREADS}",
+            f"--threads={min(WRK_THREADS, CONNECTIONS)}",  # wrk wants a connection per thread
             f"--connections={CONNECTIONS}",
             f"--duration={max(1, round(seconds))}s",
             "--timeout=30s",
