@@ -97,6 +97,7 @@ def test_it_renders_throughput_against_healthz(db):
         "tool": "python",
         "seconds": 10,
         "gunicorn": "27.0.1",
+        "load": "1.9 / 1.5 / 1.0",
     }
 
     section = bench.render_section(
@@ -110,6 +111,7 @@ def test_it_renders_throughput_against_healthz(db):
     # Only the officer's pages count for the goal; the report says when wrk was missing.
     assert "1 of 2 meet it" in section
     assert "wrk was not installed" in section
+    assert "load average 1.9 / 1.5 / 1.0 at the end" in section
 
 
 def test_it_reads_wrks_report():
