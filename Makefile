@@ -45,6 +45,7 @@ messages: $(VENV)/.dev
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 bench: $(VENV)/.dev
+	$(SYSTEM_DEPS) bench
 	$(PY) manage.py bench
 	$(PY) manage.py bench_reports
 

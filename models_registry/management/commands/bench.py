@@ -31,12 +31,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from doanthanhnien.models import Unit, User
 from doanthanhnien.text import fold, sort_key
 from models_registry import selectors
+from models_registry.management import bench_load
 from models_registry.models import (
     ModelCategory,
     Period,
@@ -53,6 +54,11 @@ BENCH_ENV = "PORTAL_BENCH_DATABASE_URL"
 DEFAULT_SQLITE = "var/bench.sqlite3"
 YEARS = (2020, 2021, 2022)
 SEARCH = "huong"  # what an officer types for "Hương…" on a phone: no accents
+# Issue 7's goal: a page's median at most 3× its own SQL time and at most 100 ms; under load,
+# the officer's pages at least 40 % of the requests per second of /healthz.
+PAGE_MAX_MS = 100
+PAGE_MAX_SQL_RATIO = 3
+LOAD_MIN_SHARE = 0.40
 
 PROVINCES = [
     "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
@@ -114,13 +120,21 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5, help="Timed requests per page.")
         parser.add_argument("--seed", type=int, default=2020)
         parser.add_argument(
+            "--load-seconds",
+            type=float,
+            default=10,
+            help="Seconds of load per address in the gunicorn load test (0 skips it).",
+        )
+        parser.add_argument(
             "--output", default="docs/bench.md", help="Markdown file to update ('' for none)."
         )
         parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
-        if options["scale"] <= 0 or options["repeat"] < 1:
-            raise CommandError("--scale must be positive and --repeat at least 1.")
+        if options["scale"] <= 0 or options["repeat"] < 1 or options["load_seconds"] < 0:
+            raise CommandError(
+                "--scale must be positive, --repeat at least 1 and --load-seconds not negative."
+            )
         if options["child"]:
             self._child(options)
         else:
@@ -152,6 +166,7 @@ class Command(BaseCommand):
             f"--scale={options['scale']}",
             f"--repeat={options['repeat']}",
             f"--seed={options['seed']}",
+            f"--load-seconds={options['load_seconds']}",
             f"--output={options['output']}",
         ]
         result = subprocess.run(child, env=env, check=False)  # noqa: S603
@@ -217,10 +232,24 @@ class Command(BaseCommand):
         self.stdout.write(f"Built in {build_seconds:.0f} s. Measuring …")
         self.stdout.flush()
         cast["load"] = _load()
-        with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
+        # DEBUG off as in production: no query log, no template debug information. Queries
+        # are counted and timed by measure()'s own execute wrapper instead.
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
             rows = measure(cast=cast, repeat=options["repeat"])
+        throughput = None
+        if options["load_seconds"]:
+            self.stdout.write(
+                f"Load test: gunicorn, {bench_load.WORKERS} workers, "
+                f"{options['load_seconds']:g} s per address with {bench_load.tool()} …"
+            )
+            self.stdout.flush()
+            throughput = measure_load(cast=cast, seconds=options["load_seconds"])
         section = render_section(
-            cast=cast, rows=rows, scale=options["scale"], repeat=options["repeat"]
+            cast=cast,
+            rows=rows,
+            scale=options["scale"],
+            repeat=options["repeat"],
+            throughput=throughput,
         )
         self.stdout.write(section)
         if options["output"]:
@@ -524,6 +553,12 @@ def cases(cast: dict) -> list[dict]:
         {"page": "Completeness", "role": "district officer", "user": officer, "url": done},
         {"page": "Completeness", "role": "provincial viewer", "user": viewer, "url": done},
         {
+            "page": "Unit page `/units/<district>/`",
+            "role": "district officer",
+            "user": officer,
+            "url": f"/units/{cast['district'].pk}/",
+        },
+        {
             "page": "Unit page `/units/<province>/`",
             "role": "provincial viewer",
             "user": viewer,
@@ -570,6 +605,26 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]  # nearest rank
 
 
+class QueryTimer:
+    """An execute wrapper: counts the queries and adds up the time spent executing them."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+def meets_page_goal(median_ms: float, sql_ms: float) -> bool:
+    return median_ms <= PAGE_MAX_MS and median_ms <= PAGE_MAX_SQL_RATIO * sql_ms
+
+
 def measure(*, cast: dict, repeat: int) -> list[dict]:
     results = []
     py = cast["period_year"]
@@ -591,13 +646,15 @@ def measure(*, cast: dict, repeat: int) -> list[dict]:
             len(response.content)
 
         once()  # warm-up: templates, translations, the database's caches
-        timings, counts = [], []
+        timings, sql, counts = [], [], []
         for _ in range(repeat):
-            with CaptureQueriesContext(connection) as queries:
+            timer = QueryTimer()
+            with connection.execute_wrapper(timer):
                 started = time.perf_counter()
                 once()
                 timings.append((time.perf_counter() - started) * 1000)
-            counts.append(len(queries.captured_queries))
+            sql.append(timer.seconds * 1000)
+            counts.append(timer.count)
         rows = case.get("rows") or (lambda user=user: f"{_scope_units(user, py):,} unions")
         results.append(
             {
@@ -608,10 +665,85 @@ def measure(*, cast: dict, repeat: int) -> list[dict]:
                 if min(counts) == max(counts)
                 else f"{min(counts)}–{max(counts)}",
                 "median": statistics.median(timings),
+                "sql": statistics.median(sql),
                 "p95": _percentile(timings, 0.95),
             }
         )
     return results
+
+
+def load_targets(cast: dict) -> list[dict]:
+    """The addresses the load test requests, and whose session it sends."""
+    y = cast["period_year"].year
+    pages = [
+        ("Home `/`", "/"),
+        ("Review queue, submitted", f"/registry/review/?year={y}&status=submitted"),
+        ("Completeness", f"/registry/completeness/?year={y}"),
+    ]
+    targets = [{"page": "`/healthz`", "role": "district officer", "url": "/healthz"}]
+    for role, user, unit in (
+        ("district officer", cast["officer"], cast["district"]),
+        ("provincial viewer", cast["viewer"], cast["province"]),
+    ):
+        for page, url in [*pages, (f"Unit page `/units/<{unit.kind}>/`", None)]:
+            targets.append(
+                {"page": page, "role": role, "url": url or f"/units/{unit.pk}/", "user": user}
+            )
+    for target in targets:
+        target.setdefault("user", cast["officer"])
+    return targets
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)  # a session row in the benchmark database, as a log-in makes
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
+
+
+def measure_load(*, cast: dict, seconds: float) -> dict:
+    """Requests per second of each load target, served by gunicorn (see bench_load)."""
+    targets = load_targets(cast)
+    cookies = {}
+    for target in targets:
+        user = target["user"]
+        if user.pk not in cookies:
+            cookies[user.pk] = _session_cookie(user)
+        target["cookie"] = cookies[user.pk]
+    results = []
+    with bench_load.serve(base_dir=Path(settings.BASE_DIR), secret_key=settings.SECRET_KEY) as port:
+        for target in targets:
+            # The session must really be logged in: a redirect to the log-in page would be
+            # counted by wrk as a fast, successful answer.
+            status, _body = bench_load.get(port, target["url"], target["cookie"])
+            if status != 200:
+                raise CommandError(f"gunicorn answered {status} for {target['url']}")
+            figures = bench_load.drive(
+                port=port, path=target["url"], cookie=target["cookie"], seconds=seconds
+            )
+            if figures["failed"] or figures["timeouts"]:
+                raise CommandError(f"Failed requests under load for {target['url']}: {figures}")
+            results.append({"page": target["page"], "role": target["role"], **figures})
+    return {
+        "rows": results,
+        "tool": bench_load.tool(),
+        "seconds": seconds,
+        "gunicorn": _version("gunicorn"),
+        "load": _load(),  # the machine may be shared: what else ran shows here
+    }
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def load_share(rps: float, healthz_rps: float) -> float:
+    return rps / healthz_rps if healthz_rps else 0.0
 
 
 # --- The report -------------------------------------------------------------------------------
@@ -659,9 +791,17 @@ def _commit() -> str:
     return out.stdout.strip()
 
 
-def render_section(*, cast: dict, rows: list[dict], scale: float, repeat: int) -> str:
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def render_section(
+    *, cast: dict, rows: list[dict], scale: float, repeat: int, throughput: dict | None = None
+) -> str:
     sizes = ", ".join(f"{value:,} {name}" for name, value in cast["sizes"].items())
     largest_p, largest_d = cast["largest"]["province"], cast["largest"]["district"]
+    pages = [row for row in rows if not row["page"].startswith("selector")]
+    passed = sum(meets_page_goal(row["median"], row["sql"]) for row in pages)
     lines = [
         f"## {_database_label()}",
         "",
@@ -669,20 +809,69 @@ def render_section(*, cast: dict, rows: list[dict], scale: float, repeat: int) -
         f"scale {scale:g}; {repeat} timed requests per row after one warm-up.",
         f"- Machine: {os.cpu_count()} CPUs ({_cpu()}), {platform.system()} "
         f"{platform.release()}; Python {platform.python_version()}, Django {django.get_version()}"
-        f", DEBUG={settings.DEBUG}; load average {cast['load']} before measuring.",
+        f"; load average {cast['load']} before measuring.",
         f"- Dataset: {sizes}; programme year {cast['period_year'].year}.",
         f"- Measured in the largest province ({largest_p[0]}, {largest_p[1]:,} grassroots "
         f"unions) and its largest district ({largest_d[0]}, {largest_d[1]} unions).",
+        '- Pages: Django\'s test client with DEBUG=False, in one process. "SQL ms" is the '
+        "median over the timed requests of the time spent inside the database driver's "
+        "`execute()` (an execute wrapper around every query"
+        + (
+            "; SQLite produces rows while they are fetched, so on SQLite it is only the time "
+            "to each query's first row"
+            if connection.vendor == "sqlite"
+            else "; psycopg2 receives the whole result in `execute()`"
+        )
+        + f"). Goal: median ≤ {PAGE_MAX_SQL_RATIO}× SQL and ≤ {PAGE_MAX_MS} ms — "
+        f"{passed} of {len(pages)} pages meet it.",
         "",
-        "| page | role | rows in scope | queries | median ms | p95 ms |",
-        "|---|---|---:|---:|---:|---:|",
+        "| page | role | rows in scope | queries | median ms | SQL ms | median ÷ SQL | p95 ms "
+        "| goal |",
+        "|---|---|---:|---:|---:|---:|---:|---:|:-:|",
     ]
     for row in rows:
+        ratio = f"{row['median'] / row['sql']:.1f}" if row["sql"] else "—"
         lines.append(
             f"| {row['page']} | {row['role']} | {row['rows']} | {row['queries']} | "
-            f"{row['median']:.1f} | {row['p95']:.1f} |"
+            f"{row['median']:.1f} | {row['sql']:.1f} | {ratio} | {row['p95']:.1f} | "
+            f"{_mark(meets_page_goal(row['median'], row['sql']))} |"
         )
+    if throughput:
+        lines += ["", *render_throughput(throughput)]
     return "\n".join(lines) + "\n"
+
+
+def render_throughput(throughput: dict) -> list[str]:
+    rows = throughput["rows"]
+    healthz = rows[0]["rps"]
+    officer = [row for row in rows[1:] if row["role"] == "district officer"]
+    passed = sum(load_share(row["rps"], healthz) >= LOAD_MIN_SHARE for row in officer)
+    client = (
+        f"wrk, {bench_load.WRK_THREADS} threads"
+        if throughput["tool"] == "wrk"
+        else "a Python client, one process per connection (wrk was not installed)"
+    )
+    lines = [
+        f"Throughput under load: gunicorn {throughput['gunicorn']}, {bench_load.WORKERS} sync "
+        "workers on 127.0.0.1, DEBUG=0 (collected static files, persistent database "
+        f"connections); {client}, {bench_load.CONNECTIONS} connections, "
+        f"{throughput['seconds']:g} s per address, each with the session cookie of the role "
+        f"shown; load average {throughput.get('load', 'unknown')} at the end. Goal: the "
+        f"district officer's pages ≥ {LOAD_MIN_SHARE:.0%} of `/healthz`'s requests per second "
+        f"— {passed} of {len(officer)} meet it.",
+        "",
+        "| address | session | requests/s | median ms | p99 ms | share of `/healthz` | goal |",
+        "|---|---|---:|---:|---:|---:|:-:|",
+    ]
+    for index, row in enumerate(rows):
+        share = load_share(row["rps"], healthz)
+        p50 = "—" if row["p50"] is None else f"{row['p50']:.1f}"
+        p99 = "—" if row["p99"] is None else f"{row['p99']:.1f}"
+        lines.append(
+            f"| {row['page']} | {row['role']} | {row['rps']:.1f} | {p50} | {p99} | "
+            f"{share:.0%} | {'—' if index == 0 else _mark(share >= LOAD_MIN_SHARE)} |"
+        )
+    return lines
 
 
 HEADER = """# Benchmark at national scale
@@ -692,10 +881,15 @@ PostgreSQL, `--scale 0.1` for a quick run). The command builds a throwaway natio
 its own database — 63 provinces × ~11 districts × ~15 grassroots unions, one period of three
 years, ~1.5 models and their registrations per union and year in mixed states, an account per
 union — then requests each page with Django's test client (logged in, sessions in the
-database, full template rendering) and counts its SQL queries. "queries" includes the session,
-user and savepoint queries every request makes; p95 is the nearest-rank value (the slowest
-request when 5 are timed). Each database below is rewritten by its own run; the rest of this
-file is kept.
+database, full template rendering, DEBUG off) and counts its SQL queries and the time spent
+executing them, with an execute wrapper ("SQL ms"), against issue 7's goal: a page's median at
+most 3× its own SQL and at most 100 ms. "queries" includes the session, user and savepoint
+queries every request makes; p95 is the nearest-rank value (the slowest request when 5 are
+timed). Then it serves the same database with gunicorn (3 sync workers, DEBUG off) and loads
+`/healthz` and the officers' pages with wrk, each with a logged-in session, for the other half
+of the goal: the district officer's pages at least 40 % of `/healthz`'s requests per second
+(`--load-seconds 0` skips this). Each database below is rewritten by its own run; the rest of
+this file is kept.
 """
 
 
