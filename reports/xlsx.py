@@ -9,6 +9,7 @@ workbook is always in Vietnamese: it is the union's official summary, like the P
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -240,6 +241,13 @@ def _column_styles(book: StreamingWorkbook, col: Col, *, bold: bool = False) -> 
     return (text, number, day)
 
 
+def _height(columns: list[Col]) -> float:
+    """The header row's height in points: enough lines for the longest label at its width (a
+    column of width w holds about w characters of the bold 11 pt font per line)."""
+    lines = max((math.ceil(len(c.label) * 1.15 / max(c.width - 1, 1)) for c in columns), default=1)
+    return 15 * max(lines, 1) + 3
+
+
 def write_sheet(book: StreamingWorkbook, exporter: ListExporter) -> None:
     columns = exporter.columns()
     titles = exporter.title_lines()
@@ -250,7 +258,9 @@ def write_sheet(book: StreamingWorkbook, exporter: ListExporter) -> None:
         sheet.append([line], [(title if line_no == 0 else bold, None, None)])
     sheet.append([])
     header = book.style(_HEADER)
-    sheet.append([c.label for c in columns], [(header, None, None)] * len(columns))
+    sheet.append(
+        [c.label for c in columns], [(header, None, None)] * len(columns), height=_height(columns)
+    )
     styles = [_column_styles(book, c) for c in columns]
     last = header_row
     for row in exporter.iterate_rows():

@@ -75,7 +75,7 @@ def test_layout_styles_filter_and_print_titles():
         sheet.append(["ĐOÀN TỈNH HÀ TĨNH"], [(book.style(Style(bold=True, size=13)), None, None)])
         sheet.append([])
         header = book.style(Style(bold=True, wrap=True, center=True))
-        sheet.append(["STT", "Đoàn cơ sở", "Kinh phí"], [(header, None, None)] * 3)
+        sheet.append(["STT", "Đoàn cơ sở", "Kinh phí"], [(header, None, None)] * 3, height=33)
         styles = [(None, None, None), (wrap, None, None), (None, None, None)]
         last = 0
         for index in range(1, 6):
@@ -92,6 +92,7 @@ def test_layout_styles_filter_and_print_titles():
     assert ws["B3"].alignment.horizontal == "center"
     assert ws["B4"].alignment.wrap_text and not ws["B4"].font.b
     assert ws.freeze_panes == "A4"
+    assert ws.row_dimensions[3].height == 33 and ws.row_dimensions[4].height is None
     assert ws.auto_filter.ref == "A3:C8"
     assert ws.column_dimensions["B"].width == 32
     assert ws.print_title_rows == "$3:$3"
