@@ -4,6 +4,8 @@ status; at 1280 px they are still tables. Walked as the demo accounts, with scre
 import pytest
 from django.core.management import call_command
 
+from models_registry.models import ResultReport
+
 from .conftest import DESKTOP, PHONE, new_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,6 +22,8 @@ PAGES = [
     ("demo_tinh", "/", "member-unions"),
     ("demo_huyen", "/registry/reports/?year=2021&status=", "report-queue"),
     ("demo_admin", "/users/", "accounts"),
+    # A returned result report: its history has a reason, shown under its label on a phone.
+    ("demo_huyen", "/registry/reports/{returned_report}/", "history"),
 ]
 
 
@@ -51,13 +55,16 @@ def _statuses_in_view(page, table_id) -> list:
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_list_tables_fit_and_show_each_rows_status(live_server, chromium, log_in, viewport):
     call_command("seed_demo", force=True, verbosity=0)
+    returned = ResultReport.objects.filter(
+        status=ResultReport.Status.RETURNED, unit__parent__code="444"
+    ).first()
     pages = {}
     for account, path, table_id in PAGES:
         if account not in pages:
             pages[account] = new_page(chromium, viewport)
             log_in(pages[account], account, PASSWORD)
         page = pages[account]
-        page.goto(f"{live_server.url}{path}")
+        page.goto(f"{live_server.url}{path.format(returned_report=returned.pk)}")
         name = f"tables-{viewport['width']}-{account}-{table_id}"
         screenshot(page, name)
 
