@@ -95,6 +95,28 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
+def _sample_model(unit, sample, *, secretary, groups, categories, area, partners, start_date):
+    """The union's support model built from one of the guideline's samples (created once; a
+    second seed finds it). Returns (model, created)."""
+    _straighten_renamed(unit, sample["name"])
+    model, new = SupportModel.objects.get_or_create(
+        unit=unit,
+        name=sample["name"],
+        defaults={
+            "category": categories[int(sample["category"])],
+            "description": sample["description"],
+            "area": area,
+            "implementers": f"Ban Chấp hành {unit.name}; Bí thư chi đoàn các thôn",
+            "partners": partners,
+            "start_date": start_date,
+            "created_by": secretary,
+        },
+    )
+    if new:
+        model.target_groups.set([groups[int(code)] for code in sample["target_groups"].split(";")])
+    return model, new
+
+
 def _straighten_renamed(unit, name: str) -> None:
     """Demo databases seeded before the sample names took Vietnamese quotation marks hold
     'Câu lạc bộ "Thắp sáng niềm tin"': give that model its new name instead of a twin."""
@@ -145,24 +167,17 @@ def _seed_2020_2022(*, stdout) -> None:
     for index, unit in enumerate(units):
         sample = samples[index % len(samples)]
         secretary = User.objects.filter(unit=unit, role=User.Role.SECRETARY).first()
-        _straighten_renamed(unit, sample["name"])
-        model, new = SupportModel.objects.get_or_create(
-            unit=unit,
-            name=sample["name"],
-            defaults={
-                "category": categories[int(sample["category"])],
-                "description": sample["description"],
-                "area": f"Các thôn của {unit.name.replace('Đoàn ', '')}",
-                "implementers": f"Ban Chấp hành {unit.name}; Bí thư chi đoàn các thôn",
-                "partners": sample["typical_partners"].replace(" huyện", " huyện Hương Khê"),
-                "start_date": date(2020, 4, 1),
-                "created_by": secretary,
-            },
+        model, new = _sample_model(
+            unit,
+            sample,
+            secretary=secretary,
+            groups=groups,
+            categories=categories,
+            area=f"Các thôn của {unit.name.replace('Đoàn ', '')}",
+            partners=sample["typical_partners"].replace(" huyện", " huyện Hương Khê"),
+            start_date=date(2020, 4, 1),
         )
         if new:
-            model.target_groups.set(
-                [groups[int(code)] for code in sample["target_groups"].split(";")]
-            )
             ModelStep.objects.bulk_create(
                 [
                     ModelStep(
@@ -222,24 +237,17 @@ def _seed_current(*, stdout) -> None:
             continue
         sample = samples[sample_index % len(samples)]
         secretary = User.objects.filter(unit=unit, role=User.Role.SECRETARY).first()
-        _straighten_renamed(unit, sample["name"])
-        model, new = SupportModel.objects.get_or_create(
-            unit=unit,
-            name=sample["name"],
-            defaults={
-                "category": categories[int(sample["category"])],
-                "description": sample["description"],
-                "area": f"Các thôn, tổ dân phố của {unit.name.replace('Đoàn ', '')}",
-                "implementers": f"Ban Chấp hành {unit.name}; Bí thư chi đoàn các thôn",
-                "partners": sample["typical_partners"].replace(" huyện", ""),
-                "start_date": date(2026, 1, 5 + index),
-                "created_by": secretary,
-            },
+        model, new = _sample_model(
+            unit,
+            sample,
+            secretary=secretary,
+            groups=groups,
+            categories=categories,
+            area=f"Các thôn, tổ dân phố của {unit.name.replace('Đoàn ', '')}",
+            partners=sample["typical_partners"].replace(" huyện", ""),
+            start_date=date(2026, 1, 5 + index),
         )
         if new:
-            model.target_groups.set(
-                [groups[int(code)] for code in sample["target_groups"].split(";")]
-            )
             done_steps = 6 if state == S.APPROVED else 5
             ModelStep.objects.bulk_create(
                 [

@@ -243,16 +243,21 @@ def registration_create(request, model_pk):
     )
 
 
-@login_required
-def registration_edit(request, pk):
-    registration = get_object_or_404(
+def _own_registration(user, pk) -> Registration:
+    """A registration of the user's own union, for editing (404 for anyone else's)."""
+    return get_object_or_404(
         scoped(
-            request.user,
+            user,
             Registration.objects.select_related("support_model", "period_year__period"),
             Perm.EDIT,
         ),
         pk=pk,
     )
+
+
+@login_required
+def registration_edit(request, pk):
+    registration = _own_registration(request.user, pk)
     if not registration.is_editable or not registration.period_year.period.is_open:
         messages.error(
             request,
@@ -400,14 +405,7 @@ def registration_plan(request, pk):
 @login_required
 def registration_plan_remove(request, pk):
     """Removing a plan is its own action: a page that names the file, then a POST."""
-    registration = get_object_or_404(
-        scoped(
-            request.user,
-            Registration.objects.select_related("support_model", "period_year__period"),
-            Perm.EDIT,
-        ),
-        pk=pk,
-    )
+    registration = _own_registration(request.user, pk)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     if not registration.is_editable or not registration.period_year.period.is_open:

@@ -510,7 +510,18 @@ def test_the_queue_lists_the_reviewing_units_models_and_filters_by_decision(
 
 
 @pytest.mark.parametrize(
-    "query", ["period=x", "year=abc", "year=2019", "decision=zzz", "page=-3", "q=" + "a" * 500]
+    "query",
+    [
+        "period=x",
+        "period=" + "9" * 30,
+        "period=-1",
+        "year=abc",
+        "year=2019",
+        "year=" + "9" * 30,
+        "decision=zzz",
+        "page=-3",
+        "q=" + "a" * 500,
+    ],
 )
 def test_bad_queue_parameters_never_fail(client, standing, model_a, period, maintain, query):
     maintain(model_a)
