@@ -151,7 +151,8 @@ AUTH_USER_MODEL = "doanthanhnien.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the user's union loaded in the same query (see the module).
+    "doanthanhnien.backends.PortalBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -584,11 +584,27 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet:
             qs = qs.filter(support_model__search_text__contains=word)
         qs = _ranked_by_whole_words(qs, words)
         order.insert(0, "search_rank")
-    return (
-        qs.select_related("support_model__category", "unit", "period_year__period")
-        .prefetch_related("support_model__target_groups")
-        .order_by(*order)
+    return qs.select_related("support_model__category", "unit").order_by(*order)
+
+
+def review_page(queue: QuerySet, number) -> Page:
+    """One page of the review queue (50 rows), each registration with ``group_names``: the
+    short names of its model's target groups, read in one query of names rather than a
+    prefetch of ~100 group objects and a related manager per row."""
+    page = Paginator(queue, 50).get_page(number)
+    rows = list(page.object_list)
+    names: dict[int, list[str]] = {}
+    through = SupportModel.target_groups.through.objects.filter(
+        supportmodel_id__in={r.support_model_id for r in rows}
     )
+    for model_id, name in through.order_by("targetgroup__code").values_list(
+        "supportmodel_id", "targetgroup__short_name"
+    ):
+        names.setdefault(model_id, []).append(name)
+    for r in rows:
+        r.group_names = names.get(r.support_model_id, [])
+    page.object_list = rows
+    return page
 
 
 # What ends a word in a folded search text besides a space: 'clb "thap sang niem tin"'.

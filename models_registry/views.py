@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -446,7 +445,7 @@ def review_queue(request):
     form = ReviewQueueFilterForm(request.GET)
     filters, period_year, years = selectors.queue_filters(user=request.user, params=form)
     queue = selectors.review_queue(user=request.user, filters=filters)
-    page = Paginator(queue, 50).get_page(form.values()["page"])
+    page = selectors.review_page(queue, form.values()["page"])
     params = form.query_string()
     context = {
         "period_year": period_year,

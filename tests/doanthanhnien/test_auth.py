@@ -296,3 +296,38 @@ def test_the_vietnamese_page_drops_djangos_stock_text(client, secretary_a):
     assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [
         "invalid_login"
     ]
+
+
+# --- The user of each request ----------------------------------------------------------------
+
+
+def test_each_request_loads_the_user_with_its_union_in_one_query(db, django_assert_num_queries):
+    from doanthanhnien.backends import PortalBackend
+
+    user = UserFactory()
+
+    with django_assert_num_queries(1):
+        loaded = PortalBackend().get_user(user.pk)
+        assert loaded.unit.name == user.unit.name
+
+
+def test_the_request_user_is_none_when_inactive_or_gone(db):
+    from doanthanhnien.backends import PortalBackend
+
+    user = UserFactory()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+
+    assert PortalBackend().get_user(user.pk) is None
+    assert PortalBackend().get_user(user.pk + 1000) is None
+
+
+def test_a_deactivated_account_is_logged_out_at_its_next_request(client, db):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("home")).status_code == 200
+
+    User.objects.filter(pk=user.pk).update(is_active=False)
+
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)

@@ -449,3 +449,34 @@ def test_pages_make_the_same_number_of_queries_for_ten_times_the_data(
     large = count_queries(client, url, params)
 
     assert small == large
+
+
+def test_each_queue_row_names_its_models_target_groups_in_guideline_order(
+    client, officer, district, period_year
+):
+    unit = UnitFactory(name="Đoàn xã Nhóm Đối Tượng", parent=district)
+    fifth, second = TargetGroupFactory(code=5), TargetGroupFactory(code=2)
+    TargetGroup.objects.filter(pk=fifth.pk).update(short_name="Nhóm năm")
+    TargetGroup.objects.filter(pk=second.pk).update(short_name="Nhóm hai <b>")
+    registration = RegistrationFactory(
+        support_model__unit=unit,
+        support_model__target_groups=[fifth, second],
+        period_year=period_year,
+        status=S.SUBMITTED,
+    )
+    bare = RegistrationFactory(
+        support_model__unit=UnitFactory(name="Đoàn xã Không Nhóm", parent=district),
+        support_model__target_groups=[],
+        targets={},
+        period_year=period_year,
+        status=S.SUBMITTED,
+    )
+    client.force_login(officer)
+
+    response = client.get(reverse("registry:review-queue"), {"year": 2022})
+
+    rows = {r.pk: r for r in response.context["page"].object_list}
+    assert rows[registration.pk].group_names == ["Nhóm hai <b>", "Nhóm năm"]
+    assert rows[bare.pk].group_names == []
+    # Escaped like any other text.
+    assert "Nhóm hai &lt;b&gt;; Nhóm năm" in response.text
