@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import roles
-from .models import Unit, User
+from .models import Unit, UnitSuccession, User
 from .scoping import Perm, scoped
 from .text import fold
 
@@ -61,22 +61,17 @@ def unit_counts_by_kind(*, unit: Unit) -> list[dict]:
     )
 
 
-def _valid_on(day: date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+def _children_on(*, unit: Unit, day: date | None, retired: bool) -> tuple[list[Unit], int]:
+    """The direct children valid on ``day`` (default today), or all of them with ``retired``,
+    each with the number of grassroots unions below it; and how many were left out (two
+    queries: the children, then one grouped scan of the subtree's paths for the counts).
 
-
-def unit_children(*, unit: Unit, day: date | None = None, retired: bool = False) -> list[Unit]:
-    """Direct children valid on ``day`` (default today), or all of them with ``retired``,
-    each with the number of grassroots unions below it (two queries).
-
-    The counts come from one scan of the subtree's paths grouped by the child segment: a
-    correlated LIKE subquery per child cannot use the path index (see docs/bench.md).
+    Every child is read, retired ones too, and the day's are picked with ``Unit.is_valid_on``:
+    the number left out then costs no query of its own. A correlated LIKE subquery per child
+    for the counts cannot use the path index (see docs/bench.md).
     """
-    children = unit.children.all()
-    if not retired:
-        children = children.filter(_valid_on(day or timezone.localdate()))
     children = list(
-        children.annotate(users_count=Count("users", distinct=True)).order_by(
+        unit.children.annotate(users_count=Count("users", distinct=True)).order_by(
             "valid_to", "name_sort", "code", "pk"
         )
     )
@@ -93,7 +88,35 @@ def unit_children(*, unit: Unit, day: date | None = None, retired: bool = False)
             below[child_segment] = below.get(child_segment, 0) + 1
     for child in children:
         child.grassroots_below = below.get(str(child.pk), 0)
-    return children
+    if retired:
+        return children, 0
+    day = day or timezone.localdate()
+    shown = [child for child in children if child.is_valid_on(day)]
+    return shown, len(children) - len(shown)
+
+
+def unit_children(*, unit: Unit, day: date | None = None, retired: bool = False) -> list[Unit]:
+    """Direct children valid on ``day`` (default today), or all of them with ``retired``,
+    each with the number of grassroots unions below it (two queries)."""
+    return _children_on(unit=unit, day=day, retired=retired)[0]
+
+
+def unit_successions(*, unit: Unit) -> tuple[list[Unit], list[Unit]]:
+    """What ``unit`` became and what it was formed from, each by name (one query)."""
+    links = UnitSuccession.objects.filter(Q(predecessor=unit) | Q(successor=unit)).select_related(
+        "predecessor", "successor"
+    )
+    successors, predecessors = [], []
+    for link in links:
+        if link.predecessor_id == unit.pk:
+            successors.append(link.successor)
+        else:
+            predecessors.append(link.predecessor)
+
+    def by_name(units):
+        return sorted(units, key=lambda u: (u.name_sort, u.pk))
+
+    return by_name(successors), by_name(predecessors)
 
 
 def unit_page(*, unit: Unit, user: User, day: date | None = None, retired: bool = False) -> dict:
@@ -101,12 +124,12 @@ def unit_page(*, unit: Unit, user: User, day: date | None = None, retired: bool 
     the unions below it valid on ``day`` (all of them with ``retired``). Units outside the
     user's subtree are named but not linked."""
     ancestors = unit_ancestors(unit=unit)
-    successors = list(unit.succeeded_by.all())
-    predecessors = list(unit.formed_from.all())
+    if ancestors and ancestors[-1].pk == unit.parent_id:
+        unit.parent = ancestors[-1]  # the page names the upper union: no query of its own
+    successors, predecessors = unit_successions(unit=unit)
     named = [u.pk for u in (*ancestors, *successors, *predecessors)]
     linkable = set(scoped(user, Unit.objects.filter(pk__in=named)).values_list("pk", flat=True))
-    children = unit_children(unit=unit, day=day, retired=retired)
-    hidden = 0 if retired else unit.children.count() - len(children)
+    children, hidden = _children_on(unit=unit, day=day, retired=retired)
     return {
         "unit": unit,
         "ancestors": ancestors,

@@ -369,3 +369,26 @@ def test_the_province_home_hides_retired_unions_unless_asked(ha_tinh, client):
     assert not page.context["children_have_units"]  # no column of zeros
     assert len(asked.context["children"]) == 13 + 69
     assert asked.context["children_have_units"]
+
+
+def test_a_unit_page_names_what_it_became_and_came_from_by_name(ha_tinh, django_assert_num_queries):
+    dai_nai = _old_unit("Đoàn phường Đại Nài")
+    new = _new_unit("Đoàn phường Hà Huy Tập")
+    admin = UserFactory(role="admin", unit=Unit.objects.get(code="42"))
+
+    # Ancestors, successions, linkable, children and their counts, kinds; the upper union the
+    # page names comes with the ancestors.
+    with django_assert_num_queries(6):
+        became = selectors.unit_page(unit=dai_nai, user=admin)
+        assert became["unit"].parent.name == became["ancestors"][-1].name
+    came = selectors.unit_page(unit=new, user=admin, retired=True)
+    assert [u.name for u in became["successors"]] == [
+        "Đoàn phường Hà Huy Tập",
+        "Đoàn phường Thành Sen",
+    ]
+    assert became["predecessors"] == []
+    assert [u.name for u in came["predecessors"]] == [
+        "Đoàn phường Đại Nài",
+        "Đoàn xã Tân Lâm Hương",
+        "Đoàn xã Thạch Đài",
+    ]
