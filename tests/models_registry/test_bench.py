@@ -90,6 +90,7 @@ def test_it_renders_throughput_against_healthz(db):
     throughput = {
         "rows": [
             load("`/healthz`", "district officer", 200.0),
+            {**load("Change password (reference)", "district officer", 150.0), "reference": True},
             load("Home `/`", "district officer", 90.0),
             load("Completeness", "district officer", 70.0),
             load("Home `/`", "provincial viewer", 10.0),
@@ -105,6 +106,10 @@ def test_it_renders_throughput_against_healthz(db):
     )
 
     assert "| `/healthz` | district officer | 200.0 | 5.0 | — | 100% | — |" in section
+    # The reference page is shown beside the others but does not count for the goal.
+    assert "| Change password (reference) | district officer | 150.0 | 5.0 | — | 75% | — |" in (
+        section
+    )
     assert "| Home `/` | district officer | 90.0 | 5.0 | — | 45% | ✓ |" in section
     assert "| Completeness | district officer | 70.0 | 5.0 | — | 35% | ✗ |" in section
     assert "| Home `/` | provincial viewer | 10.0 | 5.0 | — | 5% | ✗ |" in section

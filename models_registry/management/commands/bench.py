@@ -680,7 +680,17 @@ def load_targets(cast: dict) -> list[dict]:
         ("Review queue, submitted", f"/registry/review/?year={y}&status=submitted"),
         ("Completeness", f"/registry/completeness/?year={y}"),
     ]
-    targets = [{"page": "`/healthz`", "role": "district officer", "url": "/healthz"}]
+    targets = [
+        {"page": "`/healthz`", "role": "district officer", "url": "/healthz"},
+        # Not part of the goal: the floor of any logged-in page (session, user, the layout, a
+        # three-field form, no query of the programme's own), to read the other rows against.
+        {
+            "page": "Change password (smallest logged-in page, for reference)",
+            "role": "district officer",
+            "url": "/accounts/password_change/",
+            "reference": True,
+        },
+    ]
     for role, user, unit in (
         ("district officer", cast["officer"], cast["district"]),
         ("provincial viewer", cast["viewer"], cast["province"]),
@@ -723,7 +733,14 @@ def measure_load(*, cast: dict, seconds: float) -> dict:
             )
             if figures["failed"] or figures["timeouts"]:
                 raise CommandError(f"Failed requests under load for {target['url']}: {figures}")
-            results.append({"page": target["page"], "role": target["role"], **figures})
+            results.append(
+                {
+                    "page": target["page"],
+                    "role": target["role"],
+                    "reference": target.get("reference", False),
+                    **figures,
+                }
+            )
     return {
         "rows": results,
         "tool": bench_load.tool(),
@@ -844,7 +861,9 @@ def render_section(
 def render_throughput(throughput: dict) -> list[str]:
     rows = throughput["rows"]
     healthz = rows[0]["rps"]
-    officer = [row for row in rows[1:] if row["role"] == "district officer"]
+    officer = [
+        row for row in rows[1:] if row["role"] == "district officer" and not row.get("reference")
+    ]
     passed = sum(load_share(row["rps"], healthz) >= LOAD_MIN_SHARE for row in officer)
     client = (
         f"wrk, {bench_load.WRK_THREADS} threads"
@@ -869,7 +888,8 @@ def render_throughput(throughput: dict) -> list[str]:
         p99 = "—" if row["p99"] is None else f"{row['p99']:.1f}"
         lines.append(
             f"| {row['page']} | {row['role']} | {row['rps']:.1f} | {p50} | {p99} | "
-            f"{share:.0%} | {'—' if index == 0 else _mark(share >= LOAD_MIN_SHARE)} |"
+            f"{share:.0%} | "
+            f"{'—' if index == 0 or row.get('reference') else _mark(share >= LOAD_MIN_SHARE)} |"
         )
     return lines
 
@@ -888,7 +908,8 @@ queries every request makes; p95 is the nearest-rank value (the slowest request 
 timed). Then it serves the same database with gunicorn (3 sync workers, DEBUG off) and loads
 `/healthz` and the officers' pages with wrk, each with a logged-in session, for the other half
 of the goal: the district officer's pages at least 40 % of `/healthz`'s requests per second
-(`--load-seconds 0` skips this). Each database below is rewritten by its own run; the rest of
+(`--load-seconds 0` skips this); the smallest logged-in page (change password) is loaded too,
+as a reference that does not count for the goal. Each database below is rewritten by its own run; the rest of
 this file is kept.
 """
 
