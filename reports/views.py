@@ -1,8 +1,8 @@
-import io
+import tempfile
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -108,9 +108,12 @@ def summary_download(request, code, span, fmt):
     unit = _visible_unit(request.user, _resolve(code, parsed))
     s = selectors.summary(root=unit, span=parsed)
     if fmt == "xlsx":
-        stream = io.BytesIO()
+        # Written to a temporary file and sent from there: the national workbook is ~8 MB, and a
+        # copy in memory per download is what the streaming writer set out to avoid.
+        stream = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
         summary_workbook(s, stream)
-        response = HttpResponse(stream.getvalue(), content_type=XLSX)
+        stream.seek(0)
+        response = FileResponse(stream, content_type=XLSX)
     else:
         entry = services.report_number_issue(user=request.user, unit=unit, span=parsed)
         issued_on = entry.issued_on if entry else timezone.localdate()

@@ -145,7 +145,7 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
     assert REVOKED_NUMBER not in text and REFUSED_NUMBER not in text
     assert "Số TTN đã hỗ trợ" in text and "Nguồn lực huy động (đồng)" in text
 
-    book = workbook(client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content)
+    book = workbook(client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).getvalue())
     sheet = book["Tổng hợp"]
     _row, labels = header_row(sheet)
     total = dict(zip(labels, total_row(sheet), strict=True))
@@ -183,7 +183,7 @@ def test_dashboard_pdf_and_workbook_show_the_same_numbers(client, programme, tre
 
 def test_workbook_structure(client, programme, officer):
     client.force_login(officer)
-    book = workbook(client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content)
+    book = workbook(client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).getvalue())
     assert book.sheetnames == ["Tổng hợp", "Danh sách mô hình", "Theo nhóm đối tượng", "Nguồn lực"]
     for sheet in book.worksheets:
         number, labels = header_row(sheet)
@@ -204,7 +204,7 @@ def test_formula_looking_names_stay_text(client, programme, officer, tree):
             pk=programme["a1"].support_model.pk
         ).update(name=name)
         client.force_login(officer)
-        content = client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content
+        content = client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).getvalue()
         sheet = workbook(content)["Danh sách mô hình"]
         cells = [c for row in sheet.iter_rows() for c in row if c.value == name]
         assert cells and all(c.data_type == "s" for c in cells)
@@ -223,7 +223,7 @@ def test_submission_day_is_the_day_in_vietnam(client, programme, officer):
         submitted_at=datetime(2022, 3, 4, 17, 30, tzinfo=UTC)
     )
     client.force_login(officer)
-    content = client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).content
+    content = client.get(reverse("reports:summary", args=["444", "2022", "xlsx"])).getvalue()
     models = workbook(content)["Danh sách mô hình"]
     number, labels = header_row(models)
     names = [

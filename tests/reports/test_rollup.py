@@ -123,14 +123,14 @@ def test_new_ward_report_includes_what_it_was_formed_from(client, reorganised, a
     assert period["Content-Disposition"] == (
         'attachment; filename="Bao-cao-Thanh-Sen-2024-2026.xlsx"'
     )
-    sheet = workbook(period.content)["Tổng hợp"]
+    sheet = workbook(period.getvalue())["Tổng hợp"]
     _row, labels = header_row(sheet)
     total = dict(zip(labels, [c.value for c in sheet[sheet.max_row]], strict=True))
     assert total["Đã duyệt"] == 3
     # The same code for 2024 is the former Nam Hà, alone.
     year = client.get(reverse("reports:summary", args=["18073", "2024", "xlsx"]))
     assert year["Content-Disposition"] == 'attachment; filename="Bao-cao-Nam-Ha-2024.xlsx"'
-    sheet = workbook(year.content)["Tổng hợp"]
+    sheet = workbook(year.getvalue())["Tổng hợp"]
     assert [c.value for c in sheet[sheet.max_row]][labels.index("Đã duyệt")] == 1
 
 

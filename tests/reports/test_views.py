@@ -1,5 +1,8 @@
 """Every summary URL for every role, bad input, and query counts that do not grow with data."""
 
+import io
+
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -152,3 +155,15 @@ def test_group_chart_draws_youth_supported_beside_planned(client, programme, cas
     group_1 = response.context["s"].groups[0]
     assert f"{group_1.short_name}: Dự kiến {group_1.planned}, Đã hỗ trợ 6" in chart
     assert "Số TTN yếu thế dự kiến và đã hỗ trợ theo nhóm đối tượng" in response.content.decode()
+
+
+def test_the_workbook_is_sent_from_a_file_not_held_in_memory(client, programme, provincial_viewer):
+    client.force_login(provincial_viewer)
+
+    response = client.get(reverse("reports:summary", args=["42", "2020-2022", "xlsx"]))
+
+    assert response.streaming  # sent from its temporary file, not a copy in memory
+    body = response.getvalue()
+    assert int(response["Content-Length"]) == len(body)
+    assert response["Content-Disposition"].startswith('attachment; filename="Bao-cao-')
+    assert "Tổng hợp" in openpyxl.load_workbook(io.BytesIO(body), read_only=True).sheetnames
