@@ -2,6 +2,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core import validators
 from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,14 @@ class DateField(forms.DateField):
 class PortalAuthenticationForm(AuthenticationForm):
     """Django's login form with a plain error message that says how many tries are left
     before django-axes locks the account (it counts the failure before the message is made)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets the username's max_length after the field is built, so only the widget
+        # knew it: a longer name reached authenticate(), and django-axes then failed to store it
+        # in its 255-character column (a 500 on PostgreSQL). Refused here like any long field.
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))
 
     def get_invalid_login_error(self):
         message = gettext("Wrong username or password.")

@@ -74,6 +74,32 @@ def test_a_wrong_password_shows_the_form_again(client, secretary_a):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_username_longer_than_any_account_is_refused_by_the_form(client, secretary_a):
+    # It used to reach authenticate(), and django-axes failed to store it (a 500 on
+    # PostgreSQL, found by the login fuzzer).
+    from axes.models import AccessAttempt
+
+    response = client.post(LOGIN, {"username": "x" * 1000, "password": "0"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "Giá trị này chỉ có tối đa 150 kí tự (hiện có 1000)"
+    ]
+    assert not AccessAttempt.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_log_in_records_an_overlong_username_cut_to_its_column(client, db):
+    # The admin's own log-in form does not bound the username; django-axes records the attempt
+    # with the name cut to its 255-character column instead of failing the insert.
+    from axes.models import AccessAttempt
+
+    response = client.post("/admin/login/", {"username": "y" * 1000, "password": "0"})
+
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "y" * 255
+
+
 def test_a_deactivated_account_cannot_log_in(client, secretary_a):
     secretary_a.is_active = False
     secretary_a.save()
