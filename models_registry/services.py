@@ -369,6 +369,26 @@ def _new_upload(fields: dict):
     return plan
 
 
+def edit_refusal(registration: Registration, *, status: str | None = None) -> str | None:
+    """Why the unit cannot change ``registration`` now, or None when it can: its period is
+    closed, or its status is no longer editable. ``status`` is the one read under a lock when
+    it may have changed since ``registration`` was read. The edit pages ask before showing a
+    form; the services ask again and refuse (RegistrationError)."""
+    if not registration.period_year.period.is_open:
+        return _("This period is closed.")
+    status = registration.status if status is None else status
+    if status not in Registration.EDITABLE:
+        return _("This registration is “%(status)s” and can no longer be edited.") % {
+            "status": Registration.Status(status).label
+        }
+    return None
+
+
+def _check_editable(registration: Registration, *, status: str | None = None) -> None:
+    if refusal := edit_refusal(registration, status=status):
+        raise RegistrationError(refusal)
+
+
 def registration_update(
     *, actor, registration: Registration, counts: dict[int, int], **fields
 ) -> Registration:
@@ -376,17 +396,12 @@ def registration_update(
     is a new upload that replaces the stored plan (whose file is deleted after commit);
     without it the stored plan is kept as it is."""
     _check_own_unit(actor, registration.unit)
-    if not registration.period_year.period.is_open:
-        raise RegistrationError(_("This period is closed."))
+    _check_editable(registration)
     plan = _new_upload(fields)
     with transaction.atomic():
         # Re-check the state under a lock: a submit in another tab must not be overwritten.
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
-        if locked.status not in Registration.EDITABLE:
-            raise RegistrationError(
-                _("This registration is “%(status)s” and can no longer be edited.")
-                % {"status": locked.get_status_display()}
-            )
+        _check_editable(registration, status=locked.status)
         for key, value in fields.items():
             setattr(registration, key, value)
         # The stored plan, never the instance's: whatever a form put on ``registration``.
@@ -411,15 +426,10 @@ def registration_plan_remove(*, actor, registration: Registration) -> Registrati
     after commit. Submitting again will ask for a plan.
     """
     _check_own_unit(actor, registration.unit)
-    if not registration.period_year.period.is_open:
-        raise RegistrationError(_("This period is closed."))
+    _check_editable(registration)
     with transaction.atomic():
         locked = Registration.objects.select_for_update().filter(pk=registration.pk).get()
-        if locked.status not in Registration.EDITABLE:
-            raise RegistrationError(
-                _("This registration is “%(status)s” and can no longer be edited.")
-                % {"status": locked.get_status_display()}
-            )
+        _check_editable(registration, status=locked.status)
         if not locked.plan_document:
             raise RegistrationError(_("This registration has no plan to remove."))
         old, old_name = locked.plan_document.name, locked.plan_document_name

@@ -257,12 +257,8 @@ def _own_registration(user, pk) -> Registration:
 @login_required
 def registration_edit(request, pk):
     registration = _own_registration(request.user, pk)
-    if not registration.is_editable or not registration.period_year.period.is_open:
-        messages.error(
-            request,
-            _("This registration is “%(status)s” and can no longer be edited.")
-            % {"status": registration.get_status_display()},
-        )
+    if refusal := services.edit_refusal(registration):
+        messages.error(request, refusal)
         return redirect("registry:registration-detail", pk=pk)
     form = _registration_form(
         request,
@@ -407,12 +403,8 @@ def registration_plan_remove(request, pk):
     registration = _own_registration(request.user, pk)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    if not registration.is_editable or not registration.period_year.period.is_open:
-        messages.error(
-            request,
-            _("This registration is “%(status)s” and can no longer be edited.")
-            % {"status": registration.get_status_display()},
-        )
+    if refusal := services.edit_refusal(registration):
+        messages.error(request, refusal)
         return redirect("registry:registration-detail", pk=pk)
     if not registration.plan_document:
         messages.info(request, _("This registration has no plan to remove."))

@@ -391,3 +391,47 @@ def test_the_service_takes_a_new_file_from_code_too(
     assert registration_a.plan_document.name != old
     assert registration_a.plan_document_name == "Kế hoạch từ lệnh.pdf"
     assert media_files() == [registration_a.plan_document.name]
+
+
+# --- Why a registration cannot be edited, said the same way by the pages and the services ----
+
+
+def _message_texts(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("url_name", ["registration-edit", "registration-plan-remove"])
+def test_a_draft_of_a_closed_period_is_refused_for_the_period_not_its_status(
+    as_secretary, registration_a, period, url_name
+):
+    period.is_open = False
+    period.save()
+
+    response = as_secretary.get(
+        reverse(f"registry:{url_name}", args=[registration_a.pk]), follow=True
+    )
+
+    # It is a draft: the reason is the closed period (it once said "is Nháp and can no longer
+    # be edited").
+    assert _message_texts(response) == ["Giai đoạn này đã đóng."]
+
+
+@pytest.mark.parametrize("url_name", ["registration-edit", "registration-plan-remove"])
+def test_an_approved_registration_is_refused_for_its_status(as_secretary, registration_a, url_name):
+    Registration.objects.filter(pk=registration_a.pk).update(status=S.APPROVED)
+
+    response = as_secretary.get(
+        reverse(f"registry:{url_name}", args=[registration_a.pk]), follow=True
+    )
+
+    assert _message_texts(response) == [
+        "Đăng ký này đang ở trạng thái “Đã duyệt”, không thể chỉnh sửa nữa."
+    ]
+
+
+def test_the_status_read_under_the_lock_decides(registration_a):
+    from models_registry.services import edit_refusal
+
+    assert edit_refusal(registration_a) is None
+    # Another tab submitted it after this copy was read.
+    assert "Chờ duyệt" in edit_refusal(registration_a, status=S.SUBMITTED)
